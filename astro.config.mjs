@@ -1,0 +1,27 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+import mdx from '@astrojs/mdx';
+import sitemap from '@astrojs/sitemap';
+import { readFileSync } from 'node:fs';
+
+const bureau = JSON.parse(readFileSync(new URL('./content/settings/bureau.json', import.meta.url), 'utf8'));
+
+// Pages are static by default; /submit, /track and /api/* opt out with `export const prerender = false`
+// and run in the Node server (standalone). ASTRO_OUT_DIR lets benchmarks and parallel test runs build
+// elsewhere without touching dist/.
+export default defineConfig({
+  site: process.env.SITE_URL ?? bureau.siteUrl,
+  srcDir: './site',
+  publicDir: './site/public',
+  outDir: process.env.ASTRO_OUT_DIR ?? './dist',
+  cacheDir: process.env.ASTRO_CACHE_DIR ?? './node_modules/.astro',
+  output: 'static',
+  adapter: node({ mode: 'standalone' }),
+  integrations: [mdx(), sitemap({ filter: (page) => !/\/(submit|track|api)\b/.test(page) })],
+  trailingSlash: 'ignore',
+  build: { format: 'directory', inlineStylesheets: 'always' },
+  security: { checkOrigin: false },
+  server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
+  devToolbar: { enabled: false },
+});

@@ -1,0 +1,45 @@
+/**
+ * The bureau running this site: names, contacts, routing and time limits. One file,
+ * content/settings/bureau.json, edited by the bureau; every script and page reads it through
+ * scripts/lib/bureau.ts. Defaults follow the 济源 notice (the mechanism) in ../shared/seeds/.
+ */
+import { z } from 'zod';
+import { categoryKeys, officeSchema, type CategoryKey } from './common.ts';
+
+const perCategory = <T extends z.ZodType>(t: T) =>
+  z.object(Object.fromEntries(categoryKeys.map((k) => [k, t])) as Record<CategoryKey, T>);
+
+export const bureauSchema = z.object({
+  /** Full name, e.g. 济源产城融合示范区医疗保障局. */
+  name: z.string().min(2),
+  /** Short name for headers, e.g. 济源示范区医保局. */
+  shortName: z.string().min(2),
+  /** Prefix of tracking codes (查询码), 2-4 capital letters, e.g. JY. */
+  codePrefix: z.string().regex(/^[A-Z]{2,4}$/),
+  /** The authority above the bureau that receives escalations, e.g. 河南省医疗保障局. */
+  upwardAuthority: z.string().min(2),
+  /** Public contact published in the notice (济源: 联系人/电话/专用邮箱). Never a submitter's data. */
+  contact: z.object({
+    /** Named contact person as published by the bureau. */
+    person: z.string().optional(),
+    /** Published office phone. */
+    phone: z.string().optional(),
+    /** Dedicated opinion mailbox (意见收集反馈专用邮箱). */
+    email: z.string().email().optional(),
+    /** Postal address or reception place for 公开接待日. */
+    address: z.string().optional(),
+  }),
+  /** Which office handles each category (济源 二(二)1: policy+grouping → admin, core-elements+other → agency). */
+  routing: perCategory(officeSchema),
+  /** Working days to reply, per category. */
+  replyDays: perCategory(z.number().int().positive()),
+  /** Working days past the due date before an overdue opinion is escalated to the bureau's leadership. */
+  overdueEscalationDays: z.number().int().positive(),
+  /** Path (relative to the repository) of the grouping code list in force: TSV `code<TAB>name`. Optional. */
+  codeListPath: z.string().optional(),
+  /** Public site URL, for feeds, sitemap and links in issues. */
+  siteUrl: z.string().url(),
+  /** GitHub repository (owner/name) of the tracker, when one is used. */
+  repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/).optional(),
+});
+export type Bureau = z.infer<typeof bureauSchema>;
