@@ -1,0 +1,58 @@
+/**
+ * Label vocabulary of the tracker, shared by the submission endpoint (initial labels), triage (category,
+ * office, flags), staff commands (outcome), publishing (replied) and /track (public status). Names are
+ * Chinese because staff read them; `labelsAsCode()` lists them all for .github/labels.json sync.
+ */
+import { categories, offices, outcomes, sources, type CategoryKey, type OfficeKey, type OutcomeKey, type SourceKey } from '../../schemas/common.ts';
+import type { TrackerLabel } from './tracker/port.ts';
+
+export const categoryLabel = (key: CategoryKey) => `分类:${categories[key].zh}`;
+export const officeLabel = (key: OfficeKey) => `承办:${offices[key].zh}`;
+export const sourceLabel = (key: SourceKey) => `来源:${sources[key].zh}`;
+export const outcomeLabel = (key: OutcomeKey) => `结果:${outcomes[key].zh}`;
+
+/** Flags. */
+export const flags = {
+  /** Beyond the bureau's authority: goes in the report to the province (济源 二(二)2). */
+  escalate: '报送上级',
+  /** The classifier was not confident: a person confirms the category. */
+  needsCategory: '分类待确认',
+  /** Past its due date. */
+  overdue: '逾期',
+  /** Overdue past the further limit: escalated to the bureau's leadership. */
+  overdueEscalated: '逾期督办',
+  /** Kept for the next grouping revision (意见留用, 济源 三(二)). */
+  reserved: '意见留用',
+  /** A public answer was given with /reply: publishing renders it onto the site. */
+  replied: '已答复',
+  /** Marks every opinion issue, whatever its source. */
+  opinion: '意见建议',
+} as const;
+
+const colours = { category: '1d76db', office: '5319e7', source: 'c5def5', outcome: '0e8a16', flag: 'd93f0b' };
+
+export function labelsAsCode(): TrackerLabel[] {
+  const out: TrackerLabel[] = [];
+  for (const k of Object.keys(categories) as CategoryKey[]) out.push({ name: categoryLabel(k), color: colours.category, description: categories[k].hint });
+  for (const k of Object.keys(offices) as OfficeKey[]) out.push({ name: officeLabel(k), color: colours.office, description: `由${offices[k].zh}办理` });
+  for (const k of Object.keys(sources) as SourceKey[]) out.push({ name: sourceLabel(k), color: colours.source, description: `通过${sources[k].zh}收到` });
+  for (const k of Object.keys(outcomes) as OutcomeKey[]) out.push({ name: outcomeLabel(k), color: colours.outcome, description: `办理结果：${outcomes[k].zh}` });
+  const flagText: Record<keyof typeof flags, string> = {
+    escalate: '超出本级权限，纳入向上级医保部门的报送',
+    needsCategory: '自动分类置信度低，请人工确认分类',
+    overdue: '已超过答复期限',
+    overdueEscalated: '逾期未办，已提醒分管负责人督办',
+    reserved: '暂不采纳，留作新版分组升级参考',
+    replied: '已给出公开答复，待发布或已发布到网站',
+    opinion: '意见建议（所有来源）',
+  };
+  for (const k of Object.keys(flags) as (keyof typeof flags)[]) out.push({ name: flags[k], color: colours.flag, description: flagText[k] });
+  return out;
+}
+
+/** Reads a category/office/outcome key back from an issue's labels (the last one wins). */
+export function keyFromLabels<K extends string>(labels: string[], toLabel: (k: K) => string, keys: readonly K[]): K | undefined {
+  let found: K | undefined;
+  for (const k of keys) if (labels.includes(toLabel(k))) found = k;
+  return found;
+}
