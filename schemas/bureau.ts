@@ -41,5 +41,23 @@ export const bureauSchema = z.object({
   siteUrl: z.string().url(),
   /** GitHub repository (owner/name) of the tracker, when one is used. */
   repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/).optional(),
+  /**
+   * How `npm run replies` / `npm run summary` hand regenerated content to the site: `pr` opens or updates
+   * one pull request (GitHub), `commit` commits to the checked-out branch, `files` only writes the files.
+   * Unset: `pr` on GitHub, `files` on the local tracker. PUBLISH_MODE overrides it.
+   */
+  publishMode: z.enum(['pr', 'commit', 'files']).optional(),
+  /** The announcement calendar (/calendar/, `npm run calendar:check`): 泰州 notice 二, 吉林 notice. */
+  calendar: z
+    .object({
+      /** First day the calendar applies: nothing is "missing" before it. YYYY-MM-DD. */
+      start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
+      /**
+       * Day the DRG fund's annual settlement (年度清算) of each year was completed, e.g. {"2025": "2026-04-30"}:
+       * the 年通报 is due within one month after it (泰州 notice 二(三)). Years without a date are not yet due.
+       */
+      annualSettlement: z.record(z.string().regex(/^\d{4}$/), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')).default({}),
+    })
+    .optional(),
 });
 export type Bureau = z.infer<typeof bureauSchema>;
