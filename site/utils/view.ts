@@ -1,0 +1,148 @@
+/**
+ * Pure helpers the pages share: dates and periods in Chinese, publication cut-off, list filters and
+ * pagination, CSV parsing. No I/O and no Astro imports, so unit tests and the benchmark can use them.
+ */
+import { announcementTypes, type AnnouncementType } from '../../schemas/announcement.ts';
+import { categories, offices, outcomes, type CategoryKey, type OutcomeKey } from '../../schemas/common.ts';
+
+/** Items per list page: keeps a list page small (issue 2 benchmark builds 10,000 replies). */
+export const pageSize = 50;
+
+/** `2024年7月10日`, in China time so a date written as 2024-07-10 reads as that day everywhere. */
+export function zhDate(date: Date): string {
+  const [y, m, d] = isoDate(date).split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+/** `2024-07-10` for `<time datetime>` and sorting. Dates in content are calendar days (UTC midnight). */
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** The calendar day a build runs on in China (Asia/Shanghai), as a UTC-midnight Date like content dates. */
+export function chinaToday(now: Date = new Date()): Date {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Date(`${day}T00:00:00Z`);
+}
+
+/**
+ * An announcement dated in the future is not published until that day (issue 2: "an announcement dated
+ * in the future is not published until that date"); the daily scheduled build publishes it.
+ */
+export function isPublished(published: Date, today: Date): boolean {
+  return published.getTime() <= today.getTime();
+}
+
+const quarterZh = ['一', '二', '三', '四'];
+/** `2026-10` → 2026年10月, `2026Q3` → 2026年第三季度, `2026H1` → 2026年上半年, `2026` → 2026年度. */
+export function periodLabel(period: string): string {
+  const year = period.slice(0, 4);
+  const rest = period.slice(4);
+  if (!rest) return `${year}年度`;
+  if (rest.startsWith('-')) return `${year}年${Number(rest.slice(1))}月`;
+  if (rest.startsWith('Q')) return `${year}年第${quarterZh[Number(rest.slice(1)) - 1]}季度`;
+  return `${year}年${rest === 'H1' ? '上' : '下'}半年`;
+}
+
+export const categoryZh = (key: CategoryKey) => categories[key].zh;
+export const outcomeZh = (key: OutcomeKey) => outcomes[key].zh;
+export const officeZh = (key: keyof typeof offices) => offices[key].zh;
+export const announcementTypeZh = (key: AnnouncementType) => announcementTypes[key].zh;
+
+/** A filtered, paginated list page: `base` is the list's URL, `page` counts from 1. */
+export interface ListPage<T> {
+  items: T[];
+  page: number;
+  pages: number;
+  total: number;
+  /** URL of this page. */
+  url: string;
+  prev?: string;
+  next?: string;
+  /** URL of every page, for numbered links. */
+  urls: string[];
+}
+
+/** URL of page `n` of a list at `base` (`/replies/`, `/replies/category/grouping/`). */
+export function pageUrl(base: string, n: number): string {
+  return n <= 1 ? base : `${base}page/${n}/`;
+}
+
+/** Splits `items` into pages of `size`; always at least one (possibly empty) page. */
+export function paginateList<T>(items: T[], base: string, size = pageSize): ListPage<T>[] {
+  const pages = Math.max(1, Math.ceil(items.length / size));
+  const urls = Array.from({ length: pages }, (_, i) => pageUrl(base, i + 1));
+  return urls.map((url, i) => ({
+    items: items.slice(i * size, (i + 1) * size),
+    page: i + 1,
+    pages,
+    total: items.length,
+    url,
+    prev: i > 0 ? urls[i - 1] : undefined,
+    next: i < pages - 1 ? urls[i + 1] : undefined,
+    urls,
+  }));
+}
+
+/** Page links to show: first, last and a window around the current page; `null` marks a gap. */
+export function pageWindow(page: number, pages: number, radius = 2): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (let n = 1; n <= pages; n++) {
+    if (n === 1 || n === pages || Math.abs(n - page) <= radius) out.push(n);
+    else if (out[out.length - 1] !== null) out.push(null);
+  }
+  return out;
+}
+
+/** Route param for a list page: `undefined` for the list's first page, else `<filter>/page/<n>`. */
+export function listParam(filterPath: string, n: number): string | undefined {
+  const parts = [filterPath, n > 1 ? `page/${n}` : ''].filter(Boolean);
+  return parts.length ? parts.join('/') : undefined;
+}
+
+/**
+ * RFC 4180 CSV: quoted fields, doubled quotes, commas and newlines inside quotes, CRLF or LF, a
+ * leading byte-order mark (Excel writes one). Returns rows of cells; blank trailing lines dropped.
+ */
+export function parseCsv(text: string): string[][] {
+  const src = text.replace(/^\uFEFF/, '');
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i];
+    if (quoted) {
+      if (ch === '"' && src[i + 1] === '"') { cell += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"' && cell === '') quoted = true;
+    else if (ch === ',') { row.push(cell); cell = ''; }
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && src[i + 1] === '\n') i++;
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows.filter((r) => r.some((c) => c.trim() !== ''));
+}
+
+/** True when a heading already carries its own number (一、 （二） 1. 第三条), so the TOC adds none. */
+export function isNumberedHeading(text: string): boolean {
+  return /^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十]+[）)]|\d+(?:\.\d+)*[.、．\s]|第[一二三四五六七八九十百\d]+[章节条部分])/.test(text);
+}
+
+/** Strips Markdown to plain text for feeds and meta descriptions, cut to `max` characters. */
+export function plainExcerpt(markdown: string, max = 120): string {
+  const text = markdown
+    .replace(/```[\s\S]*?```/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/^\s*(?:#{1,6}|>|[-*+]|\d+\.)\s+/gm, '')
+    .replace(/^\s*\|?[-:| ]+\|?\s*$/gm, ' ')
+    .replace(/[*_`|]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
