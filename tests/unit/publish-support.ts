@@ -1,0 +1,59 @@
+/**
+ * Test support for the publishing tests: a local tracker in a temp folder filled with opinion issues
+ * shaped exactly like the submission endpoint makes them (body + opinion machine block + labels).
+ */
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseBureau } from '../../scripts/lib/bureau.ts';
+import bureauJson from '../../content/settings/bureau.json' with { type: 'json' };
+import { renderOpinionBlock } from '../../scripts/lib/opinion-block.ts';
+import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
+import type { OpinionRecord } from '../../schemas/opinion.ts';
+
+export const bureau = parseBureau(bureauJson);
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function opinion(partial: Partial<OpinionRecord> & { trackingCode: string; receivedAt: string }): OpinionRecord {
+  return {
+    v: 1,
+    key: `key-${partial.trackingCode}`,
+    source: 'web',
+    selectedCategory: 'grouping',
+    submitterType: 'hospital',
+    organization: '济源市人民医院',
+    unit: '医保办',
+    publicConsent: false,
+    title: '关于FM19组入组的建议',
+    details: '经皮冠状动脉支架植入病例入组FM19后权重偏低。',
+    sealedContact: 'sealed:abc',
+    ...partial,
+  };
+}
+
+/** A tracker whose clock is settable, so issues and comments get the instants a test wants. */
+export function testTracker(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'people.json'), JSON.stringify({ staff: 'admin', 'feedback-bot': 'admin', reviewer: 'write', visitor: 'read' }));
+  let clock = new Date('2026-07-01T02:00:00Z');
+  const at = (actor: string) => createLocalTracker({ dir, actor, now: () => clock });
+  return {
+    bot: at('feedback-bot'),
+    as: at,
+    setClock(iso: string) {
+      clock = new Date(iso);
+    },
+    async addOpinion(record: OpinionRecord, labels: string[]) {
+      clock = new Date(record.receivedAt);
+      const body = `### 主要意见及建议\n\n${record.title}\n\n${renderOpinionBlock(record)}`;
+      return at('feedback-bot').createIssue({ title: record.title, body, labels, marker: record.trackingCode });
+    },
+    async comment(actor: string, issue: number, body: string, iso: string) {
+      clock = new Date(iso);
+      return at(actor).createComment(issue, body);
+    },
+  };
+}
