@@ -196,6 +196,7 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
   for (const login of Object.values(tokens)) if (!state.permissions.has(login)) state.permissions.set(login, 'admin');
 
   let faults: (Fault & { left: number })[] = [];
+  const delays = new Set<NodeJS.Timeout>(); // pending `hang` delays, cleared on close
   let seq = 0; // ids for issues, comments, labels
   const nextId = () => 1_000_000 + ++seq;
 
@@ -417,6 +418,8 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     return { ref: `refs/heads/${branch}`, node_id: nodeId('REF', numericId(branch)), url: `${base}${repoPath}/git/refs/heads/${branch}`, object: { sha, type: 'commit', url: `${base}${repoPath}/git/commits/${sha}` } };
   };
 
+  // Routes match the raw pathname, so a %2F inside a label name stays inside it; Octokit also sends
+  // `{ref}` = heads/main as heads%2Fmain, which the git ref routes accept like GitHub does.
   type Route = [method: string, pattern: RegExp, handler: (m: string[], url: URL, body: Record<string, unknown>, login: string) => Reply];
   const R = (s: string) => new RegExp(`^${s.replace('{repo}', repoPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))}$`, 'i');
   const routes: Route[] = [
@@ -609,7 +612,7 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     ['GET', R('{repo}/contents/?(.*)'), (m, url) => contents('GET', m[1], url, {})],
     ['PUT', R('{repo}/contents/(.+)'), (m, url, b) => contents('PUT', m[1], url, b)],
     ['DELETE', R('{repo}/contents/(.+)'), (m, url, b) => contents('DELETE', m[1], url, b)],
-    ['GET', R('{repo}/git/refs?/heads/(.+)'), (m) => ({ status: 200, body: refJson(m[1]) })],
+    ['GET', R('{repo}/git/refs?/heads(?:/|%2F)(.+)'), (m) => ({ status: 200, body: refJson(m[1]) })],
     ['GET', R('{repo}/branches/(.+)'), (m) => ({ status: 200, body: { name: m[1], commit: { sha: branchFiles(m[1]).sha }, protected: false } })],
     ['POST', R('{repo}/git/refs'), (_m, _u, b) => {
       const ref = str(b.ref), sha = str(b.sha);
@@ -620,14 +623,14 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
       state.branches.set(branch, sha);
       return { status: 201, body: refJson(branch) };
     }],
-    ['PATCH', R('{repo}/git/refs/heads/(.+)'), (m, _u, b) => {
+    ['PATCH', R('{repo}/git/refs/heads(?:/|%2F)(.+)'), (m, _u, b) => {
       const sha = str(b.sha);
       if (!state.branches.has(m[1])) throw new HttpError(422, 'Reference does not exist');
       if (!sha || !state.commits.has(sha)) throw new HttpError(422, 'Object does not exist');
       state.branches.set(m[1], sha);
       return { status: 200, body: refJson(m[1]) };
     }],
-    ['DELETE', R('{repo}/git/refs/heads/(.+)'), (m) => {
+    ['DELETE', R('{repo}/git/refs/heads(?:/|%2F)(.+)'), (m) => {
       if (!state.branches.delete(m[1])) throw new HttpError(422, 'Reference does not exist');
       return { status: 204 };
     }],
@@ -731,7 +734,10 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     if (fault?.kind === 'reset') return void req.socket.destroy();
     if (fault?.kind === 'hang') {
       if (fault.ms === undefined) return; // never answered; close() drops the connection
-      await new Promise((r) => setTimeout(r, fault.ms));
+      await new Promise<void>((r) => {
+        const timer = setTimeout(() => (delays.delete(timer), r()), fault.ms);
+        delays.add(timer);
+      });
       if (res.destroyed || req.socket.destroyed) return;
     }
     const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -791,6 +797,7 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of delays) clearTimeout(timer);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -4,8 +4,10 @@
  * Waits are scaled down (retryBaseMs, rateLimitSecondMs) so the suite does not sleep for real seconds.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOctokitTracker, isRetryable, TrackerRequestError, TrackerUnavailableError, type OctokitTrackerOptions, type RateLimitEvent } from '../../scripts/lib/tracker/octokit.ts';
+import { isRetryable, TrackerRequestError, TrackerUnavailableError, type OctokitTrackerOptions, type RateLimitEvent } from '../../scripts/lib/tracker/octokit.ts';
 import { startGitHubStandIn, type GitHubStandIn, type StandInOptions } from '../support/github-standin.ts';
+import { standInEnv, standInTracker } from '../support/github-tracker.ts';
+import { createTrackerFromEnv } from '../../scripts/lib/tracker/from-env.ts';
 
 let gh: GitHubStandIn | undefined;
 afterEach(async () => {
@@ -16,12 +18,7 @@ afterEach(async () => {
 async function setup(options: Partial<OctokitTrackerOptions> = {}, standIn: StandInOptions = {}) {
   gh = await startGitHubStandIn(standIn);
   const events: RateLimitEvent[] = [];
-  const tracker = createOctokitTracker({
-    token: gh.token, owner: gh.owner, repo: gh.repo, baseUrl: gh.url,
-    pacing: false, retryBaseMs: 5, rateLimitSecondMs: 5, timeoutMs: 3000,
-    onRateLimit: (e) => events.push(e),
-    ...options,
-  });
+  const tracker = standInTracker(gh, { onRateLimit: (e) => events.push(e), ...options });
   return { gh, tracker, events };
 }
 
@@ -274,5 +271,16 @@ describe('octokit tracker: failures', () => {
     const err = await rejection(tracker.createIssue({ ...opinion('fb-0501'), title: '长'.repeat(300) }));
     expect(err).toMatchObject({ name: 'TrackerRequestError', status: 422 });
     expect(isRetryable(err)).toBe(false);
+  });
+});
+
+describe('octokit tracker: selection from the environment', () => {
+  it('uses GitHub when GITHUB_TOKEN and GITHUB_REPOSITORY are set, pointed at GITHUB_API_URL', async () => {
+    gh = await startGitHubStandIn();
+    const tracker = await createTrackerFromEnv({ ...standInEnv(gh) });
+    const issue = await tracker.createIssue(opinion('fb-0600'));
+    expect(issue.url).toBe(`https://github.com/${gh.owner}/${gh.repo}/issues/1`);
+    expect(gh.issues()).toHaveLength(1);
+    await expect(createTrackerFromEnv({ ...standInEnv(gh), GITHUB_REPOSITORY: 'only-owner' })).rejects.toThrow(/owner\/name/);
   });
 });

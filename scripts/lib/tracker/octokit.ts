@@ -68,6 +68,28 @@ export interface OctokitTrackerOptions {
   scanWindowMs?: number;
 }
 
+/**
+ * Operational tuning from the environment, so one deployment can differ from another without code:
+ * TRACKER_TIMEOUT_MS, TRACKER_RETRIES, TRACKER_RETRY_BASE_MS, TRACKER_RATE_LIMIT_RETRIES,
+ * TRACKER_MAX_RATE_LIMIT_WAIT_S (numbers) and TRACKER_PACING=off. Unset or invalid values keep the defaults.
+ * (Not GITHUB_*: GitHub reserves that prefix for its own variables.)
+ */
+export function trackerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<OctokitTrackerOptions> {
+  const num = (name: string) => {
+    const v = env[name];
+    return v !== undefined && v !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 ? Number(v) : undefined;
+  };
+  const out: Partial<OctokitTrackerOptions> = {
+    timeoutMs: num('TRACKER_TIMEOUT_MS'),
+    retries: num('TRACKER_RETRIES'),
+    retryBaseMs: num('TRACKER_RETRY_BASE_MS'),
+    rateLimitRetries: num('TRACKER_RATE_LIMIT_RETRIES'),
+    maxRateLimitWaitSeconds: num('TRACKER_MAX_RATE_LIMIT_WAIT_S'),
+    pacing: env.TRACKER_PACING === 'off' ? false : undefined,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
 type GitHubIssue = {
   number: number;
   title: string;
