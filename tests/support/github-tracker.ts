@@ -9,7 +9,7 @@ import type { GitHubStandIn } from './github-standin.ts';
 export function standInTrackerOptions(gh: GitHubStandIn, overrides: Partial<OctokitTrackerOptions> = {}): OctokitTrackerOptions {
   return {
     token: gh.token, owner: gh.owner, repo: gh.repo, baseUrl: gh.url,
-    pacing: false, retryBaseMs: 5, rateLimitSecondMs: 5, timeoutMs: 3000,
+    pacing: false, retryBaseMs: 5, rateLimitSecondMs: 5,
     ...overrides,
   };
 }
@@ -25,6 +25,5 @@ export function standInEnv(gh: GitHubStandIn): Record<string, string> {
     GITHUB_API_URL: gh.url,
     TRACKER_PACING: 'off',
     TRACKER_RETRY_BASE_MS: '5',
-    TRACKER_TIMEOUT_MS: '3000',
   };
 }

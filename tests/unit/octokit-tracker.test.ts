@@ -56,6 +56,13 @@ describe('octokit tracker: round trips', () => {
     expect(gh.issues()[0].state).toBe('closed');
   });
 
+  it('writes the marker into the body when the caller did not, so the issue can be found by it', async () => {
+    const { tracker } = await setup();
+    const issue = await tracker.createIssue({ title: 't', body: '正文', labels: [], marker: 'fb-0010' });
+    expect(issue.body).toBe('正文\n\n<!-- fb-0010 -->\n');
+    expect((await tracker.findIssueByMarker('fb-0010'))?.number).toBe(issue.number);
+  });
+
   it('adds and removes labels, and removing an absent label is not an error', async () => {
     const { gh, tracker } = await setup();
     await tracker.createIssue(opinion('fb-0002'));

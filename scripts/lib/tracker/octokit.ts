@@ -203,10 +203,12 @@ export function createOctokitTracker(options: OctokitTrackerOptions): TrackerPor
     baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: options.userAgent ?? 'drg-feedback-tracker',
     request: { fetch: fetchWithTimeout },
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    log: { debug: () => {}, info: () => {}, warn: console.warn, error: console.error },
     // 429 is left to the throttling plugin alone, or both plugins would retry it.
     retry: { retries, retryAfterBaseValue: retryBaseMs, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     throttle: {
+      // Limiter queues are per process and per id: one per API host and repository.
+      id: `${options.baseUrl ?? 'https://api.github.com'}|${owner}/${repo}`,
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
       retryAfterBaseValue: options.rateLimitSecondMs ?? 1000,
@@ -285,8 +287,9 @@ export function createOctokitTracker(options: OctokitTrackerOptions): TrackerPor
   return {
     octokit,
 
-    async createIssue({ title, body, labels, marker }) {
-      if (!body.includes(marker)) throw new Error('createIssue: the body must contain the marker');
+    async createIssue({ title, body: text, labels, marker }) {
+      // findIssueByMarker reads bodies, so the marker must be in this one (callers usually embed it).
+      const body = text.includes(marker) ? text : `${text}\n\n<!-- ${marker} -->\n`;
       return createOnce(
         'create issue',
         async () => toTrackerIssue((await octokit.rest.issues.create({ owner, repo, title, body, labels, ...noRetry })).data as GitHubIssue),
