@@ -33,7 +33,9 @@ export const policySchema = z.object({
   /** Attachments: files to download or texts reproduced on the page. */
   attachments: z.array(attachmentSchema).default([]),
   /** Ids of related policies, replies or announcements, as `collection/id`, e.g. `policies/taizhou-2024-65`. */
-  related: z.array(z.string().regex(/^(policies|replies|announcements|summaries)\/[\w-]+$/)).default([]),
+  related: z
+    .array(z.string().regex(/^(policies|replies|announcements|summaries)\/[\w-]+$/, '关联条目应写成“集合/文件名”，例如 policies/taizhou-2024-65'))
+    .default([]),
   /** Where the text was published, for provenance. */
   sourceUrl: z.string().url().optional(),
 });
