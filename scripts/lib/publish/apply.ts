@@ -31,6 +31,16 @@ export async function readContentFile(contentDir: string, path: string): Promise
   }
 }
 
+/** Current bytes of a content file, or null when it does not exist. */
+export async function readContentBytes(contentDir: string, path: string): Promise<Uint8Array | null> {
+  try {
+    return new Uint8Array(await readFile(join(contentDir, path)));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
 /** Writes every change into `contentDir` (temp file + rename: a crash never leaves half a file). */
 export async function applyToFiles(plan: PublishPlan, contentDir: string, budget: Budget, dryRun = false): Promise<ApplyResult> {
   const result: ApplyResult = { written: [], deferred: [] };

@@ -1,0 +1,125 @@
+/**
+ * Reads the opinions of a period from the tracker into plain public facts, the input of the quarterly
+ * summary, the exports and the ADRG report. Through the TrackerPort only; comments are read only for
+ * answered issues (to date the first reply), each read counting against the operations budget.
+ * Everything a fact holds is public: tracking code, redacted title and text, labels-derived keys, days.
+ */
+import type { Bureau } from '../../../schemas/bureau.ts';
+import type { MentionedCode } from '../../../schemas/codes.ts';
+import {
+  categoryKeys, officeKeys, outcomeKeys, sourceKeys,
+  type CategoryKey, type OfficeKey, type OutcomeKey, type SourceKey, type SubmitterTypeKey,
+} from '../../../schemas/common.ts';
+import type { OpinionRecord } from '../../../schemas/opinion.ts';
+import type { CodeList } from '../code-list.ts';
+import { dueDate } from '../due.ts';
+import { categoryLabel, flags, keyFromLabels, officeLabel, outcomeLabel, sourceLabel } from '../labels.ts';
+import { redactText } from '../redact.ts';
+import { canWrite, type Permission, type TrackerIssue, type TrackerPort } from '../tracker/port.ts';
+import { chinaDate, type WorkCalendar } from '../workdays.ts';
+import { publicCodes, type CodeExtractor } from './codes.ts';
+import { chinaDayStart } from './periods.ts';
+import type { Budget } from './plan.ts';
+import { parseReplyCommand } from './reply.ts';
+
+export interface OpinionFacts {
+  /** Tracker issue number. */
+  number: number;
+  /** Tracking code (查询码). */
+  code: string;
+  /** Title after redaction. */
+  title: string;
+  /** Title and details after redaction (hot topics). */
+  text: string;
+  category: CategoryKey;
+  office: OfficeKey;
+  submitterType: SubmitterTypeKey | null;
+  source: SourceKey;
+  outcome: OutcomeKey | null;
+  /** China day received. */
+  received: string;
+  /** Due day (scripts/lib/due.ts). */
+  due: string;
+  /** China day of the first /reply by staff; null when not answered. */
+  replied: string | null;
+  state: 'open' | 'closed';
+  escalated: boolean;
+  reserved: boolean;
+  codes: MentionedCode[];
+}
+
+export interface CollectDeps {
+  bureau: Bureau;
+  calendar: WorkCalendar;
+  codeList: CodeList | null;
+  extractCodes: CodeExtractor;
+  readOpinion: (issue: TrackerIssue) => OpinionRecord | null;
+  budget: Budget;
+}
+
+export interface CollectResult {
+  facts: OpinionFacts[];
+  /** True when the budget ran out before every answered issue's comments were read. */
+  incomplete: boolean;
+}
+
+/**
+ * Facts for opinions received (China days) from `from` to `to` inclusive. Reply days are read (one
+ * comments request each) only for answered opinions received on or after `repliesFrom` (default `from`).
+ */
+export async function collectFacts(
+  port: TrackerPort,
+  range: { from: string; to: string; repliesFrom?: string },
+  deps: CollectDeps,
+): Promise<CollectResult> {
+  const repliesFrom = range.repliesFrom ?? range.from;
+  if (!deps.budget.take()) return { facts: [], incomplete: true };
+  // An issue received in the range was created, hence updated, at or after the range's first instant.
+  const issues = await port.listIssues({ state: 'all', labels: [flags.opinion], since: chinaDayStart(range.from) });
+  const keep = [deps.bureau.contact.phone, deps.bureau.contact.email].filter((x): x is string => Boolean(x));
+  const permissions = new Map<string, Permission>();
+  const facts: OpinionFacts[] = [];
+  let incomplete = false;
+
+  for (const issue of issues.sort((a, b) => a.number - b.number)) {
+    const opinion = deps.readOpinion(issue);
+    const receivedAt = opinion?.receivedAt ?? issue.createdAt;
+    const received = chinaDate(new Date(receivedAt));
+    if (received < range.from || received > range.to) continue;
+    const category = keyFromLabels(issue.labels, categoryLabel, categoryKeys) ?? opinion?.selectedCategory ?? 'other';
+    const outcome = keyFromLabels(issue.labels, outcomeLabel, outcomeKeys) ?? null;
+    const title = opinion?.title ?? issue.title;
+    const details = opinion?.details ?? '';
+    let replied: string | null = null;
+    if (received >= repliesFrom && issue.labels.includes(flags.replied)) {
+      if (deps.budget.take()) {
+        for (const c of (await port.listComments(issue.number)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+          if (parseReplyCommand(c.body) === null) continue;
+          if (!permissions.has(c.author)) permissions.set(c.author, await port.getPermission(c.author));
+          if (!canWrite(permissions.get(c.author)!)) continue;
+          replied = chinaDate(new Date(c.createdAt));
+          break;
+        }
+      } else incomplete = true;
+    }
+    facts.push({
+      number: issue.number,
+      code: opinion?.trackingCode ?? `#${issue.number}`,
+      title: redactText(title, { keep }),
+      text: redactText(`${title}\n${details}`, { keep }),
+      category,
+      office: keyFromLabels(issue.labels, officeLabel, officeKeys) ?? deps.bureau.routing[category],
+      submitterType: opinion?.submitterType ?? null,
+      source: keyFromLabels(issue.labels, sourceLabel, sourceKeys) ?? opinion?.source ?? 'web',
+      outcome,
+      received,
+      due: dueDate(deps.bureau, deps.calendar, receivedAt, category),
+      replied,
+      state: issue.state,
+      escalated: issue.labels.includes(flags.escalate) || outcome === 'escalated',
+      reserved: issue.labels.includes(flags.reserved) || outcome === 'reserved',
+      codes: publicCodes(deps.extractCodes(`${title}\n${details}`, deps.codeList)),
+    });
+  }
+  return { facts, incomplete };
+}

@@ -1,0 +1,105 @@
+/**
+ * Plans the files of one quarter's summary: content/summaries/<2026-q3>.md (figures in frontmatter,
+ * a short honest narrative in the body), and the upward-report exports beside it (.xlsx, .csv, served
+ * from /summaries/downloads/). Regenerating with the same figures keeps the file byte for byte: the
+ * `published` and `asOf` days of the existing file are kept unless some figure changed.
+ */
+import { categories } from '../../../schemas/common.ts';
+import { summarySchema, type Summary } from '../../../schemas/summary.ts';
+import { parseFrontmatter, stringifyFrontmatter } from '../frontmatter.ts';
+import type { OpinionFacts } from './facts.ts';
+import { quarterDays, quarterId, type Quarter } from './periods.ts';
+import { emptyPlan, planFile, type PublishPlan } from './plan.ts';
+import type { SummaryFigures } from './summary.ts';
+import { opinionsCsv, summaryWorkbook } from './workbook.ts';
+
+const zhDay = (day: string) => `${Number(day.slice(0, 4))}年${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
+
+/** The narrative: what the figures say, in plain sentences; honest about an empty quarter. */
+export function summaryBody(s: SummaryFigures, quarter: Quarter): string {
+  const { start, end } = quarterDays(quarter);
+  const span = `${zhDay(start)}至${zhDay(end)}`;
+  if (s.received === 0) {
+    return `${span}，本局未收到按病组（DRG）付费相关的意见建议，因此本季度没有答复用时、按期办结率和热点问题可供统计。\n\n如对付费政策、核心要素、分组技术或其他方面有意见建议，欢迎通过[意见提交页面](/submit)反映。\n`;
+  }
+  const rate = s.onTimeRate === null ? '' : `，按期办结率${(s.onTimeRate * 100).toFixed(1)}%`;
+  const timing = s.medianDaysToReply === null ? '本季度收到的意见尚无答复。' : `答复用时中位数为${s.medianDaysToReply}个工作日，90%的意见在${s.p90DaysToReply}个工作日内答复${rate}。`;
+  const topCategory = Object.entries(s.byCategory).sort((a, b) => b[1] - a[1])[0];
+  const lines = [
+    `${span}，共收到意见建议${s.received}条，已答复${s.answered}条，办理中${s.open}条${s.closedWithoutReply ? `，未答复即关闭${s.closedWithoutReply}条` : ''}。${timing}`,
+    '',
+    `按问题分类，${categories[topCategory[0] as keyof typeof categories]?.zh ?? topCategory[0]}最多（${topCategory[1]}条）。` +
+      (s.overdue.length ? `截至${zhDay(isoDay(s.asOf!))}，有${s.overdue.length}条意见超过答复期限尚未答复，已督促承办部门办理。` : '目前没有超过答复期限未答复的意见。') +
+      (s.escalated.length ? `超出本级权限、需报送上级医保部门研究的意见${s.escalated.length}条。` : '') +
+      (s.reserved.length ? `暂不采纳并留用、作为新版分组升级参考的意见${s.reserved.reduce((n, g) => n + g.items.length, 0)}条。` : ''),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const isoDay = (d: Date | string) => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+
+export interface SummaryFiles {
+  id: string;
+  markdown: string;
+  xlsx: Uint8Array;
+  csv: string;
+  data: Summary;
+}
+
+/** Renders the summary files for a given publish day. */
+export async function renderSummaryFiles(figures: SummaryFigures, facts: OpinionFacts[], quarter: Quarter, published: string, asOf: string): Promise<SummaryFiles> {
+  const id = quarterId(quarter);
+  const data = {
+    ...figures,
+    published: new Date(`${published}T00:00:00Z`),
+    asOf: new Date(`${asOf}T00:00:00Z`),
+    downloads: { xlsx: `${id}.xlsx`, csv: `${id}.csv` },
+  };
+  const parsed = summarySchema.parse(data);
+  const markdown = stringifyFrontmatter({ data: data as unknown as Record<string, unknown>, body: summaryBody(figures, quarter) });
+  const sorted = [...facts].sort((a, b) => a.received.localeCompare(b.received) || a.number - b.number);
+  return { id, markdown, xlsx: await summaryWorkbook(parsed, sorted), csv: opinionsCsv(sorted), data: parsed };
+}
+
+/** Frontmatter without the two day fields that change on every run. */
+function figuresOnly(markdown: string | null): string | null {
+  if (markdown === null) return null;
+  try {
+    const { data, body } = parseFrontmatter(markdown);
+    const { published: _p, asOf: _a, ...rest } = data;
+    return JSON.stringify({ rest, body: body.replace(/截至\d+年\d+月\d+日/g, '') });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The plan for one quarter: if only `published`/`asOf` would change, nothing is written; otherwise all
+ * three files are (re)written with today's days.
+ */
+export async function planSummary(
+  figures: SummaryFigures,
+  facts: OpinionFacts[],
+  quarter: Quarter,
+  today: string,
+  readExisting: (path: string) => Promise<string | null>,
+  readExistingBytes: (path: string) => Promise<Uint8Array | null>,
+): Promise<{ plan: PublishPlan; files: SummaryFiles }> {
+  const id = quarterId(quarter);
+  const mdPath = `summaries/${id}.md`;
+  const existing = await readExisting(mdPath);
+  const fresh = await renderSummaryFiles(figures, facts, quarter, today, today);
+  let files = fresh;
+  if (existing !== null && figuresOnly(existing) === figuresOnly(fresh.markdown)) {
+    const old = parseFrontmatter(existing).data;
+    const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+    files = await renderSummaryFiles(figures, facts, quarter, day(old.published), old.asOf ? day(old.asOf) : day(old.published));
+  }
+  const plan = emptyPlan();
+  const reason = `${figures.quarter} 季度汇总`;
+  planFile(plan, mdPath, files.markdown, existing, reason);
+  planFile(plan, `summaries/${id}.xlsx`, files.xlsx, await readExistingBytes(`summaries/${id}.xlsx`), reason);
+  planFile(plan, `summaries/${id}.csv`, files.csv, await readExisting(`summaries/${id}.csv`), reason);
+  return { plan, files };
+}
