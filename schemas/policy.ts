@@ -20,6 +20,11 @@ export const policySchema = z.object({
   region: z.string().min(2),
   /** Date of issue (成文/印发日期). */
   issued: dateSchema,
+  /**
+   * How exact `issued` is. `year` when the text prints no date and only the year is known (e.g. from the
+   * 文号): `issued` is then 1 January of that year and pages should show "2024年（未注明具体日期）".
+   */
+  issuedPrecision: z.enum(['day', 'year']).default('day'),
   /** 征求意见稿 / 现行有效 / 已废止. */
   status: z.enum(Object.keys(policyStatuses) as [PolicyStatus, ...PolicyStatus[]]),
   /** First day in force, where the text says. */

@@ -370,13 +370,6 @@ export function formToMarkdown(lines: string[]): string | undefined {
   return `${labels.map((l) => `- ${escapeMarkdown(l)}`).join('\n')}\n${notes.length ? `\n${toMarkdown(notes)}` : ''}`;
 }
 
-export interface DetectedAttachment {
-  /** As printed: `附件 任务分解表`, `附件1 …`. */
-  title: string;
-  /** Markdown. */
-  text: string;
-}
-
 /** 版记 lines at the very end of a 公文 (GB/T 9704): they belong to the main document, not an attachment. */
 const colophon = /^(?:主办|督办|抄送|抄报|分送|印发)[：:]/;
 const contactLine = /^(?:联系人|联系电话|电话|传真|邮箱|电子邮箱|地址|[\u4e00-\u9fff]{0,10}邮箱)[：:]/;
@@ -614,15 +607,23 @@ export function planImport(text: string, options: ImportOptions = {}): ImportPla
 
   const split = splitAttachments(body);
   const main = joinBrokenLines(split.main.filter(Boolean));
-  const attachments = split.attachments.map((a) => ({ title: `${a.label} ${a.title}`, text: attachmentToMarkdown(a.lines) }));
+  // In frontmatter the page prints its own 附件 heading, so a single attachment keeps just its title;
+  // numbered ones keep their number (附件1 …). As a body section, the label always leads the heading.
+  const attachments = split.attachments.map((a) => ({
+    title: a.label === '附件' ? a.title : `${a.label} ${a.title}`,
+    heading: `${a.label} ${a.title}`,
+    text: attachmentToMarkdown(a.lines),
+  }));
   const dateLine = main.find(isDateLine);
   const issued = dateLine ? parseChineseDate(dateLine) : undefined;
   const signature = main.findLast((l, i) => !!orgName(l) && (isDateLine(main[i + 1] ?? '') || i === main.length - 1));
   const issuer = header.issuer ?? (signature ? orgName(signature) : undefined);
 
-  let markdown = toMarkdown(main);
+  // A reply page prints 落款 and date from signedBy/replied; the closing lines are not repeated in the body.
+  const closing = collection === 'replies' && main.length > 2 && isDateLine(main.at(-1)!) && orgName(main.at(-2)!) ? 2 : 0;
+  let markdown = toMarkdown(main.slice(0, main.length - closing));
   if (options.attachmentsAs === 'section') {
-    markdown += attachments.map((a) => `\n## ${escapeMarkdown(a.title)}\n\n${a.text}`).join('');
+    markdown += attachments.map((a) => `\n## ${escapeMarkdown(a.heading)}\n\n${a.text}`).join('');
   }
   const fullText = [...lines, ...attachments.map((a) => a.text)].join('\n');
 
@@ -634,12 +635,13 @@ export function planImport(text: string, options: ImportOptions = {}): ImportPla
       issuer: meta.issuer ?? issuer,
       region: meta.region ?? regionFromIssuer(meta.issuer ?? issuer),
       issued: meta.issued ?? issued,
+      issuedPrecision: meta.issuedPrecision,
       status: meta.status ?? header.status,
       effectiveFrom: meta.effectiveFrom,
       effectiveUntil: meta.effectiveUntil,
       summary: meta.summary ?? firstSentence(main),
       tags: meta.tags ?? deriveTags(fullText),
-      attachments: options.attachmentsAs === 'section' ? [] : (meta.attachments ?? attachments),
+      attachments: options.attachmentsAs === 'section' ? [] : (meta.attachments ?? attachments.map(({ title, text }) => ({ title, text }))),
       related: meta.related ?? [],
       sourceUrl: meta.sourceUrl,
     });
@@ -735,6 +737,7 @@ export const importArgs = {
   issuer: { type: 'string' },
   region: { type: 'string' },
   issued: { type: 'string' },
+  'issued-precision': { type: 'string' },
   status: { type: 'string' },
   'effective-from': { type: 'string' },
   summary: { type: 'string' },
@@ -753,7 +756,7 @@ export const importArgs = {
 } as const;
 
 export const importUsage = `用法: npm run import:notice -- <通知.txt> [--collection policies|replies] [--id <slug>] [--out content/...] [--dry-run] [--force]
-  字段（覆盖自动识别）: --title --doc-number --issuer --region --issued YYYY-MM-DD --status draft|in-force|repealed
+  字段（覆盖自动识别）: --title --doc-number --issuer --region --issued YYYY-MM-DD [--issued-precision year] --status draft|in-force|repealed
     --effective-from --summary --tags 月告知,季公告 --related policies/taizhou-2024-65,... --source-url
   答复（--collection replies）: --question --category policy|core-elements|grouping|other --office admin|agency
     --outcome adopted|partial|reserved|explained|escalated --submitter-type --received --replied --signed-by --addressee 提案人
@@ -770,6 +773,7 @@ export function optionsFromArgs(values: Record<string, string | boolean | undefi
     issuer: s('issuer'),
     region: s('region'),
     issued: s('issued'),
+    issuedPrecision: s('issued-precision'),
     status: s('status'),
     effectiveFrom: s('effective-from'),
     summary: s('summary'),

@@ -14,7 +14,7 @@ export interface SeedDocument {
 }
 
 const unknownIssueDate =
-  '原文未印成文日期，网上也未找到可核实的发布页面。按文中能确定的最早界限（本文或所引文件文号的年份）取该年1月1日作保守值；\n核实真实日期后请直接改正此字段。';
+  '原文未印成文日期，网上也未找到可核实的发布页面。按文中能确定的最早界限（本文或所引文件文号的年份）取该年1月1日作保守值，\n并以 issuedPrecision: year 标明只精确到年；核实真实日期后请改正此字段并删去 issuedPrecision。';
 
 export const seedDocuments: SeedDocument[] = [
   {
@@ -41,6 +41,7 @@ export const seedDocuments: SeedDocument[] = [
       meta: {
         region: '河南省济源示范区',
         issued: '2024-01-01',
+        issuedPrecision: 'year',
         summary:
           '济源示范区医保局就按病组（DRG）付费意见收集反馈工作机制征求意见：意见分为政策措施类、核心要素类、分组技术类、其他四类，分别由医保行政部门和经办机构处置，超出权限的报送省医保局，暂不采纳的做好意见留用记录，按季度汇总；附《济源示范区按病组付费意见建议表》。',
         related: ['policies/taizhou-2024-65', 'policies/jilin-2024-14', 'policies/sanmenxia-2020-17'],
@@ -70,6 +71,7 @@ export const seedDocuments: SeedDocument[] = [
       id: 'jilin-2024-14',
       meta: {
         issued: '2024-01-01',
+        issuedPrecision: 'year',
         summary:
           '吉林省医保局部署按病组（DRG）和病种分值（DIP）付费2.0版分组方案落地：最晚2025年1月1日起全省统一分组版本，完善特例单议机制（按季度评议、每半年公告），每年年底公布预付金拨付情况，建立专家组、数据工作组和意见收集专用邮箱。',
         related: ['policies/jiyuan-feedback-mechanism-draft', 'policies/taizhou-2024-65', 'replies/sichuan-2025-drg-settlement-proposal'],

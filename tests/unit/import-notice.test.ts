@@ -261,6 +261,8 @@ describe('plans', () => {
     expect(plan.body.startsWith('提案人：\n\n您提出的《关于优化起付线的提案》收悉')).toBe(true);
     expect(plan.frontmatter).toMatchObject({ question: '关于优化起付线的提案', signedBy: '某省医疗保障局', unitNamed: false });
     expect(iso(plan.frontmatter.replied)).toBe('2025-06-30');
+    // 落款 and date are shown from signedBy/replied, not repeated at the end of the body.
+    expect(plan.body.trimEnd().endsWith('王五委员关心的问题已研究。'.replace('王五委员', '提案人'))).toBe(true);
   });
 
   it('writes YAML comments above the fields they explain and rejects a bad id', () => {
@@ -270,8 +272,8 @@ describe('plans', () => {
   });
 
   it('maps command-line flags to options and only overwrites a changed file with --force', () => {
-    const options = optionsFromArgs({ region: '某省某市', tags: '月告知，季公告', related: 'policies/a,policies/b', attachments: 'section', 'dry-run': true }, '某通知.txt');
-    expect(options).toMatchObject({ collection: 'policies', attachmentsAs: 'section', meta: { region: '某省某市', tags: ['月告知', '季公告'], related: ['policies/a', 'policies/b'] } });
+    const options = optionsFromArgs({ region: '某省某市', 'issued-precision': 'year', tags: '月告知，季公告', related: 'policies/a,policies/b', attachments: 'section', 'dry-run': true }, '某通知.txt');
+    expect(options).toMatchObject({ collection: 'policies', attachmentsAs: 'section', meta: { region: '某省某市', issuedPrecision: 'year', tags: ['月告知', '季公告'], related: ['policies/a', 'policies/b'] } });
     expect(planImport(notice, options).id).toBe('notice');
     expect(writeDecision(undefined, 'a', false)).toBe('create');
     expect(writeDecision('a', 'a', false)).toBe('unchanged');
@@ -299,10 +301,13 @@ describe.each(seedDocuments.map((s) => s.options.id))('seed %s', (id) => {
     expect(plan.problems).toEqual([]);
     const removed = new Set(plan.removed.map((r) => r.line));
     const output = han(file);
-    const { title, issuer, status } = plan.frontmatter as Record<string, string>;
-    // Header lines become frontmatter fields: 发文机关 + 标题 split, the red header's 文件, the draft mark.
+    const { title, issuer, status, issued, replied } = plan.frontmatter as Record<string, string>;
+    // Header lines become frontmatter fields: 发文机关 + 标题 split, the red header's 文件, the draft mark;
+    // a reply's closing date becomes `replied`.
     const inHeader = (l: string) =>
-      [`${issuer}${title}`, `${issuer}文件`].map(han).includes(han(l)) || (/^（征求意见稿）$/.test(l) && status === 'draft');
+      [`${issuer}${title}`, `${issuer}文件`].map(han).includes(han(l)) ||
+      (/^（征求意见稿）$/.test(l) && status === 'draft') ||
+      (isDateLine(l) && [issued, replied].map(iso).includes(iso(parseChineseDate(l))));
     const lost = source
       .split('\n')
       .map(normalizeLine)
@@ -324,7 +329,7 @@ describe('seed documents, field by field', () => {
     expect(plan.body).toContain('1) 基金收支余情况；\n2) DRG支付方式政策制定和执行情况；');
     expect(plan.body).toContain('附件：DRG支付方式改革沟通交流和信息反馈机制任务分解表');
     const [table] = plan.frontmatter.attachments as { title: string; text: string }[];
-    expect(table.title).toBe('附件 DRG支付方式改革沟通交流和信息反馈机制任务分解表');
+    expect(table.title).toBe('DRG支付方式改革沟通交流和信息反馈机制任务分解表');
     const rows = table.text.trim().split('\n');
     expect(rows[0]).toBe('| 序号 | 工作机制 | 具体内容 | 形式 | 时间 | 责任处室（部门） |');
     expect(rows).toHaveLength(12);
@@ -358,7 +363,7 @@ describe('seed documents, field by field', () => {
     expect(plan.body).toContain('抄送：市委各部门');
     expect(plan.body.trimEnd().endsWith('2020年11月24日印发')).toBe(true);
     const [members] = plan.frontmatter.attachments as { title: string; text: string }[];
-    expect(members.title).toBe('附件 三门峡市DRG付费改革工作领导小组成员名单');
+    expect(members.title).toBe('三门峡市DRG付费改革工作领导小组成员名单');
     expect(members.text).toContain('组长：庆志英（副市长）');
   });
 
@@ -381,5 +386,6 @@ describe('seed documents, field by field', () => {
       expect(plan.body).toContain(heading);
     }
     expect(plan.body).toContain('起付线');
+    expect(plan.body.trimEnd().endsWith('感谢您对我省医疗保障工作的关心和支持！')).toBe(true);
   });
 });

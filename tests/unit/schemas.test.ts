@@ -82,6 +82,12 @@ describe('policy schema', () => {
     expect(problems(policySchema, { ...policy, issued: '七月十日' })).toEqual(['content/x.md: issued: 日期格式应为 YYYY-MM-DD']);
   });
 
+  it('says how exact the issue date is: a day by default, or only the year when the text prints none', () => {
+    expect(policySchema.parse(policy).issuedPrecision).toBe('day');
+    expect(policySchema.parse({ ...policy, issued: '2024-01-01', issuedPrecision: 'year' }).issuedPrecision).toBe('year');
+    expect(problems(policySchema, { ...policy, issuedPrecision: 'month' })[0]).toMatch(/^content\/x\.md: issuedPrecision: /);
+  });
+
   it('rejects an unknown status and names the allowed ones', () => {
     const [line] = problems(policySchema, { ...policy, status: '有效' });
     expect(line).toMatch(/^content\/x\.md: status: /);
