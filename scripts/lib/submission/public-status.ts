@@ -1,0 +1,76 @@
+/**
+ * What /track may say about an opinion: its stage, category, office, dates and the reply link. Never the text,
+ * the unit, the name or the contact (DEVELOPERS.md, privacy). Pure: computed from the outbox job and the issue.
+ */
+import { categories, categoryKeys, officeKeys, offices, type CategoryKey, type OfficeKey } from '../../../schemas/common.ts';
+import type { Bureau } from '../../../schemas/bureau.ts';
+import { dueDate } from '../due.ts';
+import { categoryLabel, flags, keyFromLabels, officeLabel } from '../labels.ts';
+import { parseOpinionBlock } from '../opinion-block.ts';
+import type { TrackerIssue } from '../tracker/port.ts';
+import { chinaDate, type WorkCalendar } from '../workdays.ts';
+import type { OutboxJob } from './outbox.ts';
+
+export const stages = {
+  /** In the outbox: accepted, not yet in the tracker. */
+  queued: { zh: '已收到，正在登记', explain: '您的意见已保存，系统将自动登记到办理系统，无需重复提交。' },
+  /** In the tracker, not yet given to an office. */
+  registered: { zh: '已受理', explain: '意见已登记，正在分派承办部门。' },
+  /** An office has it. */
+  'in-progress': { zh: '办理中', explain: '承办部门正在研究办理。' },
+  /** A public reply was given. */
+  replied: { zh: '已答复', explain: '已作出答复，答复内容已公开或将于网站更新后公开。' },
+  /** Closed. */
+  closed: { zh: '已办结', explain: '该意见已办结。' },
+} as const;
+export type Stage = keyof typeof stages;
+
+export interface PublicStatus {
+  trackingCode: string;
+  stage: Stage;
+  /** YYYY-MM-DD, China time. */
+  receivedDay: string;
+  category: CategoryKey | null;
+  office: OfficeKey | null;
+  /** Due date for the current category (moves when staff recategorise, scripts/lib/due.ts). */
+  deadline: string | null;
+  /** `/replies/<code lowercased>/` when replied. */
+  replyUrl: string | null;
+}
+
+export const replyPath = (trackingCode: string) => `/replies/${trackingCode.toLowerCase()}/`;
+
+export function publicStatus(
+  trackingCode: string,
+  job: OutboxJob | null,
+  issue: TrackerIssue | null,
+  ctx: { bureau: Bureau; calendar: WorkCalendar },
+): PublicStatus | null {
+  if (!job && !issue) return null;
+  const record = issue ? parseOpinionBlock(issue.body) : null;
+  const receivedAt = job?.receivedAt ?? record?.receivedAt ?? issue!.createdAt;
+  const labelled = issue ? keyFromLabels<CategoryKey>(issue.labels, categoryLabel, categoryKeys) : undefined;
+  const category = labelled ?? job?.category ?? record?.selectedCategory ?? null;
+  const assigned = issue ? keyFromLabels<OfficeKey>(issue.labels, officeLabel, officeKeys) : undefined;
+  const office = assigned ?? (category ? ctx.bureau.routing[category] : null);
+  let stage: Stage = 'queued';
+  if (issue) {
+    if (issue.state === 'closed') stage = 'closed';
+    else if (issue.labels.includes(flags.replied)) stage = 'replied';
+    else if (assigned) stage = 'in-progress';
+    else stage = 'registered';
+  }
+  const replied = issue?.labels.includes(flags.replied) ?? false;
+  return {
+    trackingCode,
+    stage,
+    receivedDay: chinaDate(new Date(receivedAt)),
+    category,
+    office,
+    deadline: category ? dueDate(ctx.bureau, ctx.calendar, receivedAt, category) : null,
+    replyUrl: replied ? replyPath(trackingCode) : null,
+  };
+}
+
+export const categoryName = (k: CategoryKey | null) => (k ? categories[k].zh : '待分类');
+export const officeName = (k: OfficeKey | null) => (k ? offices[k].zh : '待分派');

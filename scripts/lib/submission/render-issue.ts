@@ -1,0 +1,182 @@
+/**
+ * An accepted submission → the tracker issue: a readable title and GFM body for staff, the initial labels
+ * (contracts.md: 意见建议, 来源:网页表单, the ticked category) and the machine block (scripts/lib/opinion-block.ts)
+ * that triage and publishing parse. Section headings are the issue forms' labels (contracts.md), so both kinds
+ * of issue read the same. Every piece of submitted text goes through neutralise.ts; name and contact appear only
+ * sealed.
+ */
+import { categories, offices, sources, submitterTypes, type OfficeKey, type SourceKey } from '../../../schemas/common.ts';
+import type { OpinionRecord } from '../../../schemas/opinion.ts';
+import { submissionLabels as L, type CodedItem, type FieldError, type Submission, type SubmissionCase } from '../../../schemas/submission.ts';
+import { categoryLabel, flags, sourceLabel } from '../labels.ts';
+import { renderOpinionBlock } from '../opinion-block.ts';
+import { chinaDate } from '../workdays.ts';
+import { codeSpan, neutraliseInline, neutraliseMarkdown, neutraliseTitle } from './neutralise.ts';
+
+export interface IssueInput {
+  submission: Submission;
+  trackingCode: string;
+  /** Idempotency key (recorded in the machine block). */
+  key: string;
+  /** ISO instant received. */
+  receivedAt: string;
+  /** Due date YYYY-MM-DD (scripts/lib/due.ts). */
+  deadline: string;
+  office: OfficeKey;
+  sealedContact: string | null;
+  warnings: FieldError[];
+  /** Title of the announcement objected to, when `objection` is set and known. */
+  objectionTitle?: string;
+  source?: SourceKey;
+}
+
+export interface RenderedIssue {
+  title: string;
+  body: string;
+  labels: string[];
+  record: OpinionRecord;
+}
+
+/** Headings shared with the issue forms (contracts.md) plus this renderer's extra sections. */
+export const issueHeadings = {
+  organization: L.organization,
+  unit: L.unit,
+  submitterType: L.submitterType,
+  category: L.category,
+  title: L.title,
+  details: L.details,
+  source: '来源渠道',
+  publicConsent: L.publicConsent,
+  drgDip: 'DRG/DIP 名称与代码',
+  cases: L.cases,
+  ambiguous: L.ambiguous,
+  objection: L.objection,
+  codeCheck: '代码核对',
+  contact: '填报人与联系方式',
+} as const;
+
+const item = (i: CodedItem | undefined, plain: boolean) => {
+  if (!i || (!i.name && !i.code)) return plain ? '' : '—';
+  const name = i.name ? (plain ? i.name : neutraliseInline(i.name)) : '';
+  const code = i.code ? (plain ? i.code : codeSpan(i.code)) : '';
+  return [code, name].filter(Boolean).join(' ');
+};
+const num = (n: number | undefined) => (n === undefined ? '—' : n.toLocaleString('zh-CN', { maximumFractionDigits: 2 }));
+
+/** The grouping fields as plain text (for the machine block's `details`, which the classifier reads). */
+export function groupingText(s: Submission): string {
+  const lines: string[] = [];
+  if (s.drgName || s.drgCode) lines.push(`DRG：${[s.drgCode, s.drgName].filter(Boolean).join(' ')}`);
+  if (s.dipName || s.dipCode) lines.push(`DIP：${[s.dipCode, s.dipName].filter(Boolean).join(' ')}`);
+  s.cases.forEach((c, i) => {
+    const parts = [`主要诊断 ${item(c.mainDiagnosis, true)}`];
+    if (c.secondaryDiagnoses.length) parts.push(`次要诊断 ${c.secondaryDiagnoses.map((d) => item(d, true)).join('、')}`);
+    if (c.mainProcedure.name || c.mainProcedure.code) parts.push(`主要手术和操作 ${item(c.mainProcedure, true)}`);
+    if (c.patients !== undefined) parts.push(`患者 ${c.patients} 例`);
+    if (c.totalCost !== undefined) parts.push(`总费用 ${c.totalCost} 元`);
+    if (c.averageCost !== undefined) parts.push(`例均费用 ${c.averageCost} 元`);
+    lines.push(`病案举例 ${i + 1}：${parts.join('；')}`);
+  });
+  const a = s.ambiguous;
+  if (a) {
+    const parts = [`主要诊断 ${item(a.mainDiagnosis, true) || '—'}`];
+    if (a.mainProcedure.name || a.mainProcedure.code) parts.push(`主要手术和操作 ${item(a.mainProcedure, true)}`);
+    if (a.reason) parts.push(`无法正常入组原因：${a.reason}`);
+    if (a.patients !== undefined) parts.push(`患者 ${a.patients} 例`);
+    if (a.costs) parts.push(`费用：${a.costs}`);
+    lines.push(`歧义组：${parts.join('；')}`);
+  }
+  return lines.join('\n');
+}
+
+function casesTable(cases: SubmissionCase[]): string {
+  const head = '| 序号 | 主要诊断 | 次要诊断 | 主要手术和操作 | 患者数量 | 总费用（元） | 例均费用（元） |\n| --- | --- | --- | --- | --- | --- | --- |';
+  const rows = cases.map(
+    (c, i) =>
+      `| ${i + 1} | ${item(c.mainDiagnosis, false)} | ${c.secondaryDiagnoses.map((d) => item(d, false)).join('；') || '—'} | ${item(c.mainProcedure, false)} | ${num(c.patients)} | ${num(c.totalCost)} | ${num(c.averageCost)} |`,
+  );
+  return [head, ...rows].join('\n');
+}
+
+const section = (heading: string, content: string) => `### ${heading}\n\n${content.trim() === '' ? '_No response_' : content}`;
+const china = (iso: string) => {
+  const d = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
+  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
+};
+
+export function renderIssue(input: IssueInput): RenderedIssue {
+  const s = input.submission;
+  const source = input.source ?? 'web';
+  const labels = [flags.opinion, sourceLabel(source), categoryLabel(s.category)];
+  const parts: string[] = [];
+  parts.push(
+    `**查询码** \`${input.trackingCode}\` · **收到** ${china(input.receivedAt)}（北京时间）· **答复期限** ${input.deadline} · **承办** ${offices[input.office].zh}`,
+  );
+  if (s.objection) {
+    const title = input.objectionTitle ? `《${neutraliseInline(input.objectionTitle)}》` : '';
+    parts.push(section(issueHeadings.objection, `对公告${title}的异议申诉（${codeSpan(s.objection)}）`));
+  }
+  parts.push(section(issueHeadings.organization, neutraliseInline(s.organization)));
+  parts.push(section(issueHeadings.unit, s.unit ? neutraliseInline(s.unit) : ''));
+  parts.push(section(issueHeadings.submitterType, submitterTypes[s.submitterType].zh));
+  parts.push(section(issueHeadings.category, categories[s.category].zh));
+  parts.push(section(issueHeadings.title, neutraliseMarkdown(s.title)));
+  parts.push(section(issueHeadings.details, neutraliseMarkdown(s.details)));
+  const drgDip: string[] = [];
+  if (s.drgName || s.drgCode) drgDip.push(`- DRG：${item({ name: s.drgName, code: s.drgCode }, false)}`);
+  if (s.dipName || s.dipCode) drgDip.push(`- DIP：${item({ name: s.dipName, code: s.dipCode }, false)}`);
+  if (drgDip.length) parts.push(section(issueHeadings.drgDip, drgDip.join('\n')));
+  if (s.cases.length) parts.push(section(issueHeadings.cases, casesTable(s.cases)));
+  if (s.ambiguous) {
+    const a = s.ambiguous;
+    parts.push(
+      section(
+        issueHeadings.ambiguous,
+        [
+          `- 主要诊断：${item(a.mainDiagnosis, false)}`,
+          `- 主要手术和操作：${item(a.mainProcedure, false)}`,
+          `- 无法正常入组原因：${a.reason ? neutraliseInline(a.reason) : '—'}`,
+          `- 患者数量：${num(a.patients)}`,
+          `- 费用统计情况：${a.costs ? neutraliseInline(a.costs) : '—'}`,
+        ].join('\n'),
+      ),
+    );
+  }
+  if (input.warnings.length) parts.push(section(issueHeadings.codeCheck, input.warnings.map((w) => `- ⚠️ ${neutraliseInline(w.message)}`).join('\n')));
+  parts.push(section(issueHeadings.source, sources[source].zh));
+  parts.push(section(issueHeadings.publicConsent, s.publicConsent ? '是，同意在公开答复中列出单位名称' : '否，公开答复中不列出单位名称'));
+  parts.push(
+    section(
+      issueHeadings.contact,
+      input.sealedContact
+        ? '已加密，不在此公开显示。局方工作人员可运行 `npm run --silent decrypt -- <本议题编号>` 查看。'
+        : '未提供',
+    ),
+  );
+
+  const objectionLine = s.objection ? `异议对象：${input.objectionTitle ? `《${input.objectionTitle}》` : ''}${s.objection}\n\n` : '';
+  const grouping = groupingText(s);
+  const record: OpinionRecord = {
+    v: 1,
+    trackingCode: input.trackingCode,
+    key: input.key,
+    receivedAt: input.receivedAt,
+    source,
+    selectedCategory: s.category,
+    submitterType: s.submitterType,
+    organization: s.organization,
+    unit: s.unit ?? null,
+    publicConsent: s.publicConsent,
+    title: s.title,
+    details: `${objectionLine}${s.details}${grouping ? `\n\n${grouping}` : ''}`,
+    ...(grouping || s.objection
+      ? { grouping: { drgName: s.drgName, drgCode: s.drgCode, dipName: s.dipName, dipCode: s.dipCode, cases: s.cases, ambiguous: s.ambiguous, objection: s.objection } }
+      : {}),
+    sealedContact: input.sealedContact,
+  };
+  parts.push(renderOpinionBlock(record));
+  return { title: neutraliseTitle(s.title), body: parts.join('\n\n'), labels, record };
+}
+
+/** The receiving day in China, for receipts. */
+export const receivedDay = (iso: string) => chinaDate(new Date(iso));

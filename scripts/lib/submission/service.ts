@@ -1,0 +1,265 @@
+/**
+ * The submission core: accept (idempotently, durably), deliver to the tracker now if it answers in time, otherwise
+ * keep the job in the outbox and deliver it later. Everything it touches is injected (tracker, outbox, clock,
+ * keys), so tests drive it against the GitHub stand-in or the local tracker without branches for tests.
+ *
+ * Guarantees (issue 3, "no loss, no duplicates"):
+ * - A submission is durable in the outbox before anyone is told it was received.
+ * - One idempotency key → one tracking code → at most one job → at most one issue: repeated requests return the
+ *   first receipt; a redelivery first asks the tracker for the issue carrying the code (findIssueByMarker), so a
+ *   crash between creating the issue and recording the delivery never duplicates it.
+ * - Deliveries of one job never overlap: in-process by the in-flight map, across processes by the outbox lock.
+ */
+import { createHmac, type KeyObject } from 'node:crypto';
+import type { Bureau } from '../../../schemas/bureau.ts';
+import type { Submission } from '../../../schemas/submission.ts';
+import type { CodeList } from '../code-list.ts';
+import { dueDate } from '../due.ts';
+import { seal } from '../sealed.ts';
+import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
+import { chinaDate, type WorkCalendar } from '../workdays.ts';
+import { codeWarnings } from './code-warnings.ts';
+import { isTransient, nextDelayMs, receiptOf, type BackoffPolicy, type OutboxJob, type Receipt } from './outbox.ts';
+import type { Outbox } from './outbox-fs.ts';
+import { renderIssue } from './render-issue.ts';
+import { formatTrackingCode, parseTrackingCode, trackingHash } from './tracking-code.ts';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface SubmissionServiceDeps {
+  bureau: Bureau;
+  calendar: WorkCalendar;
+  codeList: CodeList | null;
+  outbox: Outbox;
+  /** The tracker, created lazily (GitHub or the local tracker, scripts/lib/tracker/from-env.ts). */
+  tracker: () => Promise<TrackerPort>;
+  /** Public key names and contacts are sealed to. */
+  sealingKey: KeyObject;
+  /** Server secret: tracking codes and key hashes are HMACs under it. */
+  secret: Buffer;
+  now?: () => Date;
+  log?: (level: LogLevel, message: string) => void;
+  /** How long a request waits for the tracker before answering 202 (the delivery carries on in the background). */
+  deliveryTimeoutMs?: number;
+  /** Retry policy of queued jobs. */
+  backoff?: BackoffPolicy;
+  /** Called after each delivery, e.g. triage on the local tracker. Failures are logged, never fatal. */
+  afterDeliver?: (issueNumber: number, issue: TrackerIssue) => Promise<unknown> | unknown;
+}
+
+export interface SubmitInput {
+  submission: Submission;
+  /** Idempotency key (client-given or derived). */
+  key: string;
+  /** Title of the announcement objected to, when known. */
+  objectionTitle?: string;
+}
+
+class DeliveryTimeoutError extends Error {
+  override name = 'DeliveryTimeoutError';
+}
+
+/** Hash of an idempotency key under the server secret (stored instead of the key's meaning). */
+export function keyHashOf(secret: Buffer, key: string): string {
+  return createHmac('sha256', secret).update(`idempotency-key\0${key}`).digest('base64url').slice(0, 22);
+}
+
+/** A key for clients that sent none: the same client sending the same content twice gets the same key. */
+export function derivedKey(secret: Buffer, client: string, canonicalContent: string): string {
+  return `derived-${createHmac('sha256', secret).update(`derived-key\0${client}\0${canonicalContent}`).digest('base64url').slice(0, 32)}`;
+}
+
+export function createSubmissionService(deps: SubmissionServiceDeps) {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? ((level, m) => console[level === 'info' ? 'log' : level](m));
+  const timeoutMs = deps.deliveryTimeoutMs ?? 10_000;
+  const backoff = deps.backoff ?? { baseMs: 5_000, maxMs: 10 * 60_000 };
+  const prefix = deps.bureau.codePrefix;
+
+  /** keyHash → receipt, for repeats seen by this process (bounded; the outbox on disk is the truth). */
+  const known = new Map<string, Receipt>();
+  const remember = (keyHash: string, r: Receipt) => {
+    if (known.size >= 100_000) known.delete(known.keys().next().value!);
+    known.set(keyHash, r);
+  };
+  const inFlight = new Map<string, Promise<boolean>>();
+  /** Jobs waiting for a retry: hash → attempts so far and when to try next. */
+  const waiting = new Map<string, { job: OutboxJob; attempts: number; nextAt: number }>();
+
+  async function deliverOnce(job: OutboxJob, mayExist: boolean): Promise<boolean> {
+    const tracker = await deps.tracker();
+    const existing = mayExist ? await tracker.findIssueByMarker(job.trackingCode) : null;
+    const issue = existing ?? (await tracker.createIssue({ ...job.issue, marker: job.trackingCode }));
+    await deps.outbox.markDelivered(job.hash, { issueNumber: issue.number, url: issue.url, deliveredAt: now().toISOString() });
+    waiting.delete(job.hash);
+    log('info', `${job.trackingCode}: ${existing ? '已在跟踪系统中找到' : '已登记为'} #${issue.number}`);
+    if (deps.afterDeliver && !existing) {
+      Promise.resolve()
+        .then(() => deps.afterDeliver!(issue.number, issue))
+        .catch((e) => log('warn', `${job.trackingCode}: 登记后的自动分拣失败（#${issue.number}）：${(e as Error).message}`));
+    }
+    return true;
+  }
+
+  /**
+   * One delivery attempt, joined to any attempt already running for the job. Resolves false when the tracker
+   * failed or did not answer within the timeout (the attempt may still finish later and record itself).
+   */
+  function deliver(job: OutboxJob, mayExist: boolean): Promise<boolean> {
+    let running = inFlight.get(job.hash);
+    if (!running) {
+      running = deliverOnce(job, mayExist)
+        .catch((e) => {
+          schedule(job, e);
+          return false;
+        })
+        .finally(() => inFlight.delete(job.hash));
+      inFlight.set(job.hash, running);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => {
+        log('warn', `${job.trackingCode}: 跟踪系统 ${timeoutMs} ms 内未响应，已转入待登记队列`);
+        schedule(job, new DeliveryTimeoutError('timeout'));
+        resolve(false);
+      }, timeoutMs);
+    });
+    return Promise.race([running, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  function schedule(job: OutboxJob, err: unknown) {
+    const prev = waiting.get(job.hash);
+    const attempts = (prev?.attempts ?? 0) + 1;
+    const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
+    const transient = isTransient(err);
+    // A request the tracker rejects outright (bad token, missing repository) is retried slowly: it needs a person.
+    const delay = transient ? nextDelayMs(attempts, backoff, retryAfter) : backoff.maxMs;
+    waiting.set(job.hash, { job, attempts, nextAt: now().getTime() + delay });
+    if (!(err instanceof DeliveryTimeoutError)) {
+      log(transient ? 'warn' : 'error', `${job.trackingCode}: 登记失败（第 ${attempts} 次，${Math.round(delay / 1000)} 秒后重试）：${(err as Error)?.message ?? err}`);
+    }
+  }
+
+  async function receiptFor(job: OutboxJob, repeated: boolean): Promise<Receipt> {
+    const delivered = !!(await deps.outbox.delivery(job.hash));
+    return receiptOf(job, delivered, repeated);
+  }
+
+  return {
+    /** Accepts a valid submission. Resolves once it is durable; `status` says whether the issue exists yet. */
+    async submit(input: SubmitInput): Promise<Receipt> {
+      const keyHash = keyHashOf(deps.secret, input.key);
+      const seen = known.get(keyHash);
+      if (seen) {
+        const job = seen.status === 'queued' ? await deps.outbox.get(parseTrackingCode(seen.trackingCode)!.hash) : null;
+        return job ? receiptFor(job, true) : { ...seen, repeated: true };
+      }
+      const s = input.submission;
+      const received = now();
+      const receivedAt = received.toISOString();
+      const deadline = dueDate(deps.bureau, deps.calendar, received, s.category);
+      const office = deps.bureau.routing[s.category];
+      const warnings = codeWarnings(s, deps.codeList);
+      const sealedContact = seal({ name: s.submitterName, contact: s.contact }, deps.sealingKey);
+      const year = chinaDate(received).slice(0, 4);
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const hash = trackingHash(deps.secret, input.key, attempt);
+        const trackingCode = formatTrackingCode(prefix, year, hash);
+        const issue = renderIssue({ submission: s, trackingCode, key: keyHash, receivedAt, deadline, office, sealedContact, warnings, objectionTitle: input.objectionTitle });
+        const job: OutboxJob = {
+          v: 1, hash, trackingCode, keyHash, receivedAt, category: s.category, office, deadline, warnings,
+          issue: { title: issue.title, body: issue.body, labels: issue.labels },
+        };
+        const claimed = await deps.outbox.claim(job);
+        if (!claimed.created) {
+          if (claimed.existing.keyHash !== keyHash) continue; // another submission owns this code: take the next
+          const r = await receiptFor(claimed.existing, true);
+          remember(keyHash, r);
+          return r;
+        }
+        remember(keyHash, receiptOf(job, false, false));
+        const delivered = await deliver(job, false);
+        const r = receiptOf(job, delivered, false);
+        remember(keyHash, r);
+        return r;
+      }
+      throw new Error('无法分配查询码（20 次冲突）');
+    },
+
+    /** Delivers queued jobs (the retry loop and `npm run outbox:deliver`). Stops early while the tracker is down. */
+    async deliverPending(opts: { minAgeMs?: number; budget?: number; owner?: string } = {}) {
+      const result = { delivered: 0, failed: 0, skipped: 0, remaining: 0, locked: false };
+      const release = await deps.outbox.tryLock(opts.owner ?? `pid-${process.pid}`, Math.max(60_000, timeoutMs * 4));
+      if (!release) return { ...result, locked: true };
+      try {
+        const jobs = await deps.outbox.pending();
+        let budget = opts.budget ?? Infinity;
+        let down = false;
+        for (const job of jobs) {
+          const young = now().getTime() - Date.parse(job.receivedAt) < (opts.minAgeMs ?? 0);
+          if (down || young || budget <= 0 || inFlight.has(job.hash)) {
+            result.skipped++;
+            continue;
+          }
+          budget--;
+          if (await deliver(job, true)) result.delivered++;
+          else {
+            result.failed++;
+            down = true; // the tracker is failing: leave the rest for the next round instead of hammering it
+          }
+        }
+        result.remaining = jobs.length - result.delivered;
+        return result;
+      } finally {
+        await release();
+      }
+    },
+
+    /** Runs due retries: call periodically (the runtime does, every second). */
+    async retryDue(): Promise<void> {
+      const t = now().getTime();
+      const due = [...waiting.values()].filter((w) => w.nextAt <= t && !inFlight.has(w.job.hash));
+      if (!due.length) return;
+      const release = await deps.outbox.tryLock(`server-${process.pid}`, Math.max(60_000, timeoutMs * 4));
+      if (!release) return;
+      try {
+        for (const w of due.sort((a, b) => a.nextAt - b.nextAt)) {
+          if (await deps.outbox.delivery(w.job.hash)) {
+            waiting.delete(w.job.hash);
+            continue;
+          }
+          if (!(await deliver(w.job, true))) break;
+        }
+      } finally {
+        await release();
+      }
+    },
+
+    /** Loads queued jobs from disk into the retry schedule (at start-up, and now and then). */
+    async recover(): Promise<number> {
+      let n = 0;
+      for (const job of await deps.outbox.pending()) {
+        if (!waiting.has(job.hash) && !inFlight.has(job.hash)) {
+          waiting.set(job.hash, { job, attempts: 0, nextAt: now().getTime() });
+          n++;
+        }
+      }
+      return n;
+    },
+
+    /** Number of jobs this process is waiting to retry. */
+    waitingCount: () => waiting.size,
+
+    /** The job and delivery for a tracking code, or nulls. */
+    async lookup(code: string): Promise<{ job: OutboxJob | null; issueNumber: number | null }> {
+      const parsed = parseTrackingCode(code);
+      if (!parsed) return { job: null, issueNumber: null };
+      const job = await deps.outbox.get(parsed.hash);
+      if (!job || job.trackingCode !== parsed.code) return { job: null, issueNumber: null };
+      const d = await deps.outbox.delivery(parsed.hash);
+      return { job, issueNumber: d?.issueNumber ?? null };
+    },
+  };
+}
+
+export type SubmissionService = ReturnType<typeof createSubmissionService>;

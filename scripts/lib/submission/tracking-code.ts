@@ -1,0 +1,38 @@
+/**
+ * The public 查询码, e.g. `JY-2026-7K3M9Q` (contracts.md): bureau prefix, year received, and six Crockford
+ * base32 characters taken from an HMAC of the submission's idempotency key under the server secret. So the code
+ * is the same for every retry of one submission (no duplicates), yet cannot be guessed or enumerated from other
+ * codes (not sequential; 32^6 ≈ 10^9 values, and /track is rate-limited). `attempt` picks another code in the rare
+ * case two keys collide (the outbox claims codes exclusively).
+ */
+import { createHmac } from 'node:crypto';
+
+/** Crockford's alphabet: no I, L, O, U, so codes read aloud over the phone are unambiguous. */
+const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Six characters identifying a submission (the outbox's file name). */
+export function trackingHash(secret: Buffer | string, key: string, attempt = 0): string {
+  const mac = createHmac('sha256', secret).update(`tracking-code\0${attempt}\0${key}`).digest();
+  let out = '';
+  // 30 bits from the first four bytes.
+  const n = mac.readUInt32BE(0) >>> 2;
+  for (let i = 5; i >= 0; i--) out += alphabet[(n >>> (i * 5)) & 31];
+  return out;
+}
+
+export function formatTrackingCode(prefix: string, year: number | string, hash: string): string {
+  return `${prefix}-${year}-${hash}`;
+}
+
+/**
+ * Reads a code as people type it: any case, full-width characters, spaces, and the letters Crockford maps
+ * (O→0, I/L→1). Returns null when it is not a tracking code.
+ */
+export function parseTrackingCode(input: string): { prefix: string; year: number; hash: string; code: string } | null {
+  const s = input.normalize('NFKC').replace(/[\s\u200B-\u200F\uFEFF]/g, '').toUpperCase().replace(/[‐-―−]/g, '-');
+  const m = /^([A-Z]{2,4})-?(\d{4})-?([0-9A-Z]{6})$/.exec(s);
+  if (!m) return null;
+  const hash = m[3].replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (/[U]/.test(hash)) return null;
+  return { prefix: m[1], year: Number(m[2]), hash, code: formatTrackingCode(m[1], m[2], hash) };
+}
