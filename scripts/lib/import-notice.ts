@@ -177,9 +177,14 @@ export function stripBoilerplate(lines: string[]): { lines: string[]; removed: S
 // ---------------------------------------------------------------------------------------------
 
 type Marker =
-  | { level: 'chapter' | 'section' | 'article'; mark: string; rest: string }
-  | { level: 'h2' | 'h3'; mark: string; rest: string }
-  | { level: 'num' | 'paren-num'; n: number; rest: string };
+  | { level: 'chapter'; mark: string; rest: string }
+  | { level: 'section'; mark: string; rest: string }
+  | { level: 'article'; mark: string; rest: string }
+  | { level: 'h2'; mark: string; rest: string }
+  | { level: 'h3'; mark: string; rest: string }
+  | { level: 'num'; n: number; rest: string }
+  | { level: 'paren-num'; n: number; rest: string };
+type RunInHeading = { heading: string; text?: string };
 
 const zhOrdinal = '[一二三四五六七八九十百]+';
 /** Which numbering level a line starts with: 第一章, 一、, （一）, 第一条, 1. / 1、, （1）. */
@@ -205,11 +210,24 @@ export function markerOf(line: string): Marker | undefined {
  * `月告知。各级医保部门在…` → heading `月告知`, paragraph `各级医保部门在…`. 公文 often run a
  * (一) heading into its paragraph; the heading ends at the first 。 or ：. Long leads stay paragraphs.
  */
-export function splitRunInHeading(rest: string, max = 50): { heading: string; text?: string } | undefined {
-  const m = /^(.+?)[。：:]\s*(.*)$/.exec(rest);
-  if (m && m[1].length <= max && !/[。]/.test(m[1])) return { heading: m[1], text: m[2] || undefined };
+export function splitRunInHeading(rest: string, max = 50): RunInHeading | undefined {
+  const m = /^(.+?)([。：:])\s*(.*)$/.exec(rest);
+  // `一、评议由经办机构组织。` alone is a numbered sentence, not a heading.
+  if (m && m[2] === '。' && !m[3]) return undefined;
+  if (m && m[1].length <= max) return { heading: m[1], text: m[3] || undefined };
   if (!/[。！？；]/.test(rest) && rest.length <= 60) return { heading: rest };
   return undefined;
+}
+
+const rank = { chapter: 1, h2: 1, section: 2, h3: 2, article: 3, num: 3, 'paren-num': 4 } as const;
+/**
+ * `（二）新药新技术病例。` is a heading when what follows belongs under it (a paragraph or deeper
+ * items), and a numbered sentence when the next line is its sibling or nothing follows.
+ */
+function headingOverDeeperText(m: Marker, next: string | undefined): RunInHeading | undefined {
+  if (!next || !/^[^。]{1,50}。$/.test(m.rest)) return undefined;
+  const below = markerOf(next);
+  return !below || rank[below.level] > rank[m.level] ? { heading: m.rest.slice(0, -1) } : undefined;
 }
 
 const terminal = /[。！？；;：:…）)」』”》]$/;
@@ -252,14 +270,15 @@ const listIntro = /^(附件|备注|注)[：:]\s*(\d{1,2})[.．、](?!\d)\s*(.+)$
 export function toMarkdown(input: string[]): string {
   const lines = input.filter(Boolean);
   const blocks: string[] = [];
-  let list: { kind: 'num' | 'paren-num'; items: string[] } | undefined;
+  let list: { kind: 'num' | 'paren-num'; items: string[]; last: number } | undefined;
   const flush = () => {
     if (list) blocks.push(list.items.join('\n'));
     list = undefined;
   };
   const item = (kind: 'num' | 'paren-num', n: number, text: string) => {
     if (list?.kind !== kind) flush();
-    list ??= { kind, items: [] };
+    list ??= { kind, items: [], last: n };
+    list.last = n;
     list.items.push(`${n}${kind === 'num' ? '.' : ')'} ${escapeMarkdown(text)}`);
   };
   const block = (text: string) => {
@@ -276,13 +295,14 @@ export function toMarkdown(input: string[]): string {
     if (!m) return block(isTitleLike(line) && !orgName(line) ? `**${escapeMarkdown(line)}**` : escapeMarkdown(line));
     if (m.level === 'num' || m.level === 'paren-num') {
       const next = lines[i + 1];
-      const shortHeading = m.level === 'num' && m.rest.length <= 20 && !/[，。；：,;:]/.test(m.rest) && next !== undefined && !markerOf(next);
+      const continuesList = list?.kind === m.level && list.last === m.n - 1;
+      const shortHeading = m.level === 'num' && !continuesList && m.rest.length <= 20 && !/[，。；：,;:]/.test(m.rest) && next !== undefined && !markerOf(next);
       return shortHeading ? block(`#### ${m.n}. ${escapeMarkdown(m.rest)}`) : item(m.level, m.n, m.rest);
     }
     if (m.level === 'article') return block(`**${m.mark}**　${escapeMarkdown(m.rest)}`);
     const hashes = m.level === 'chapter' || m.level === 'h2' ? '##' : '###';
     if (m.level === 'chapter' || m.level === 'section') return block(`${hashes} ${m.mark}${m.rest ? ` ${escapeMarkdown(m.rest)}` : ''}`);
-    const split = splitRunInHeading(m.rest);
+    const split = splitRunInHeading(m.rest) ?? headingOverDeeperText(m, lines[i + 1]);
     if (!split) return block(escapeMarkdown(line));
     block(`${hashes} ${m.mark}${escapeMarkdown(split.heading)}`);
     if (split.text) block(escapeMarkdown(split.text));

@@ -3,8 +3,10 @@
  * then every real seed document of ../shared/seeds/ end to end — boilerplate gone, header fields
  * detected, numbering turned into headings and lists, attachments kept, and no word of the document lost.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -188,6 +190,15 @@ describe('numbered sections → Markdown', () => {
   it('keeps an attachment list as 附件： and a list, and a sub-title as bold text', () => {
     expect(toMarkdown(['附件：1.分组方案2.0版', '2.病种目录库2.0版'])).toBe('附件：\n\n1. 分组方案2.0版\n2. 病种目录库2.0版\n');
     expect(toMarkdown(['某市按病组付费工作方案', '为深化改革，制定本方案。'])).toBe('**某市按病组付费工作方案**\n\n为深化改革，制定本方案。\n');
+  });
+
+  it('tells a numbered heading ending in 。 from a numbered sentence by what follows it', () => {
+    expect(toMarkdown(['（二）新药新技术病例。', '1.使用新药耗的病例；', '2.多学科联合诊疗的病例。'])).toBe('### （二）新药新技术病例\n\n1. 使用新药耗的病例；\n2. 多学科联合诊疗的病例。\n');
+    expect(toMarkdown(['一、评议由经办机构组织。', '二、结果报行政部门备案。'])).toBe('一、评议由经办机构组织。\n\n二、结果报行政部门备案。\n');
+  });
+
+  it('continues a numbered list instead of taking its next short item for a heading', () => {
+    expect(toMarkdown(['附件：1.申报表', '2.评议规则', '示例市医疗保障局'])).toBe('附件：\n\n1. 申报表\n2. 评议规则\n\n示例市医疗保障局\n');
   });
 
   it('escapes text Markdown would read as syntax', () => {
@@ -387,5 +398,54 @@ describe('seed documents, field by field', () => {
     }
     expect(plan.body).toContain('起付线');
     expect(plan.body.trimEnd().endsWith('感谢您对我省医疗保障工作的关心和支持！')).toBe(true);
+  });
+});
+
+describe('npm run import:notice (the command a bureau runs)', () => {
+  const example = join(repoRoot, 'tests/fixtures/notices/example-bureau-notice.txt');
+  const run = (...args: string[]) =>
+    spawnSync(join(repoRoot, 'node_modules/.bin/node'), [join(repoRoot, 'scripts/import-notice.ts'), ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, INIT_CWD: repoRoot } });
+
+  it('prints the plan and the file on --dry-run and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-notice-'));
+    try {
+      const result = run(example, '--region', '示例省示例市', '--id', 'example-2026-3', '--out', dir, '--dry-run');
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toContain('文号: 示医保发〔2026〕3号');
+      expect(result.stdout).toContain('「上一篇：示例市医疗保障局关于另一件事的通知」(上一篇/下一篇)');
+      expect(result.stdout).toContain('[dry-run] create');
+      expect(result.stdout).toContain('issued: "2026-03-02"');
+      expect(() => readFileSync(join(dir, 'example-2026-3.md'))).toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a valid file, leaves it alone when unchanged, and refuses to overwrite an edited one without --force', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-notice-'));
+    const out = join(dir, 'example-2026-3.md');
+    try {
+      const args = [example, '--region', '示例省示例市', '--id', 'example-2026-3', '--out', dir];
+      expect(run(...args).stdout).toContain(`create: ${out}`);
+      const written = parseFrontmatter(readFileSync(out, 'utf8'));
+      expect(written.data).toMatchObject({ title: '关于做好2026年DRG付费特例单议工作的通知', docNumber: '示医保发〔2026〕3号', issuer: '示例市医疗保障局', region: '示例省示例市', tags: ['特例单议'] });
+      expect((written.data.attachments as { title: string }[]).map((a) => a.title)).toEqual(['附件1 示例市DRG付费特例单议申报表', '附件2 特例单议评议规则']);
+      expect(written.body).toContain('### （二）新药新技术病例\n\n1. 使用新药耗、新技术的病例；');
+      expect(run(...args).stdout).toContain(`unchanged: ${out}`);
+      writeFileSync(out, readFileSync(out, 'utf8').replace('region: 示例省示例市', 'region: 示例省'));
+      const refused = run(...args);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('已存在且内容不同');
+      expect(run(...args, '--force').stdout).toContain(`overwrite: ${out}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops without writing when a required field cannot be found, naming the field', () => {
+    const result = run(example, '--id', 'example-2026-3', '--dry-run');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('policies/example-2026-3.md: region: ');
+    expect(result.stderr).toContain('未写入');
   });
 });
