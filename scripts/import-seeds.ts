@@ -9,14 +9,14 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { contentDir } from './lib/content-dir.ts';
 import { describePlan, planImport, renderPlan, writeDecision } from './lib/import-notice.ts';
-import { seedDocuments } from './lib/seed-documents.ts';
+import { seedDocuments, seedProvenance } from './lib/seed-documents.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, seeds: { type: 'string' } } });
 const seedsDir = values.seeds ? resolve(process.env.INIT_CWD ?? process.cwd(), values.seeds) : resolve(repoRoot, '../shared/seeds');
 
 const plans = await Promise.all(
-  seedDocuments.map(async (seed) => planImport(await readFile(join(seedsDir, seed.file), 'utf8'), { ...seed.options, sourceName: seed.file })),
+  seedDocuments.map(async (seed) => planImport(await readFile(join(seedsDir, seed.file), 'utf8'), { ...seed.options, sourceName: seed.file, provenance: seedProvenance(seed) })),
 );
 const problems = plans.flatMap((p) => p.problems);
 for (const plan of plans) console.log(describePlan(plan));

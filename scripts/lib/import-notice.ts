@@ -561,6 +561,8 @@ export interface ImportOptions {
   meta?: Partial<PolicyInput> & Partial<ReplyInput> & Record<string, unknown>;
   /** Why a value was set by hand: written as a YAML comment above the field. */
   comments?: Record<string, string>;
+  /** Where the file came from and how to regenerate it: a YAML comment at the top of the frontmatter. */
+  provenance?: string;
   /** Attachments as frontmatter `attachments` (default) or as final `## 附件` sections of the body. */
   attachmentsAs?: 'frontmatter' | 'section';
   /** Replies: how the body addresses the person in place of their name (privacy). Default 提案人. */
@@ -575,6 +577,7 @@ export interface ImportPlan {
   frontmatter: Record<string, unknown>;
   body: string;
   comments: Record<string, string>;
+  provenance?: string;
   /** What was found in the text, for the dry-run report. */
   detected: {
     title?: string;
@@ -699,6 +702,7 @@ export function planImport(text: string, options: ImportOptions = {}): ImportPla
     frontmatter,
     body: markdown,
     comments: options.comments ?? {},
+    provenance: options.provenance,
     detected: {
       title: header.title,
       docNumber: header.docNumber,
@@ -721,7 +725,8 @@ export function renderPlan(plan: ImportPlan): string {
   const commented = head.replace(/^([A-Za-z]+):/gm, (line, key: string) =>
     plan.comments[key] ? `${plan.comments[key].split('\n').map((c) => `# ${c}`).join('\n')}\n${line}` : line,
   );
-  return `---\n${commented}---\n${rest}`;
+  const top = plan.provenance ? plan.provenance.split('\n').map((c) => `# ${c}\n`).join('') : '';
+  return `---\n${top}${commented}---\n${rest}`;
 }
 
 /** A short human report of a plan, for the command line. */
@@ -817,6 +822,7 @@ export function optionsFromArgs(values: Record<string, string | boolean | undefi
     meta,
     attachmentsAs: attachmentsAs === 'section' ? 'section' : 'frontmatter',
     addressee: s('addressee'),
+    provenance: `由 npm run import:notice 从 ${sourceName} 导入；可直接编辑本文件。`,
   };
 }
 

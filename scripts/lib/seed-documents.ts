@@ -14,7 +14,7 @@ export interface SeedDocument {
 }
 
 const unknownIssueDate =
-  '原文未印成文日期，网上也未找到可核实的发布页面。按文中能确定的最早界限（本文或所引文件文号的年份）取该年1月1日作保守值，\n并以 issuedPrecision: year 标明只精确到年；核实真实日期后请改正此字段并删去 issuedPrecision。';
+  '原文未印成文日期，网上也未找到可核实的发布页面。按文中能确定的最早界限（本文或所引文件文号的年份）取该年1月1日作保守值，\n并以 issuedPrecision: year 标明只精确到年；核实真实日期后在 scripts/lib/seed-documents.ts 改正\n并删去 issuedPrecision，再运行 npm run import:seeds。';
 
 export const seedDocuments: SeedDocument[] = [
   {
@@ -108,3 +108,8 @@ export const seedDocuments: SeedDocument[] = [
     },
   },
 ];
+
+/** The comment at the top of each generated file: edit the metadata here, not the file. */
+export function seedProvenance(seed: SeedDocument): string {
+  return `由 npm run import:seeds 从 ../shared/seeds/${seed.file} 生成。\n要改元数据请改 scripts/lib/seed-documents.ts 后重新生成（测试会核对两者一致）。`;
+}

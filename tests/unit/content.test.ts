@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { validateContentDir } from '../../scripts/lib/content-fs.ts';
 import { parseFrontmatter } from '../../scripts/lib/frontmatter.ts';
 import { planImport, renderPlan } from '../../scripts/lib/import-notice.ts';
-import { seedDocuments } from '../../scripts/lib/seed-documents.ts';
+import { seedDocuments, seedProvenance } from '../../scripts/lib/seed-documents.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const contentRoot = join(repoRoot, 'content');
@@ -39,7 +39,7 @@ describe('validateContentDir', () => {
 
 describe('the committed content', () => {
   it.each(seedDocuments.map((s) => [s.options.id, s] as const))('%s is exactly what `npm run import:seeds` writes', (_id, seed) => {
-    const plan = planImport(readFileSync(resolve(repoRoot, '../shared/seeds', seed.file), 'utf8'), { ...seed.options, sourceName: seed.file });
+    const plan = planImport(readFileSync(resolve(repoRoot, '../shared/seeds', seed.file), 'utf8'), { ...seed.options, sourceName: seed.file, provenance: seedProvenance(seed) });
     expect(readFileSync(join(contentRoot, plan.path), 'utf8')).toBe(renderPlan(plan));
   });
 
