@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { contentDir } from './lib/content-dir.ts';
-import { describePlan, importArgs, importUsage, optionsFromArgs, planImport, renderPlan, writeDecision } from './lib/import-notice.ts';
+import { decodeText, describePlan, importArgs, importUsage, optionsFromArgs, planImport, renderPlan, writeDecision } from './lib/import-notice.ts';
 
 const { values, positionals } = parseArgs({ options: importArgs, allowPositionals: true });
 if (positionals.length !== 1) {
@@ -17,7 +17,7 @@ if (positionals.length !== 1) {
 // npm runs scripts from the package folder; paths the user typed are relative to where they typed them.
 const here = (p: string) => resolve(process.env.INIT_CWD ?? process.cwd(), p);
 const source = here(positionals[0]);
-const plan = planImport(await readFile(source, 'utf8'), optionsFromArgs(values, basename(source)));
+const plan = planImport(decodeText(await readFile(source)), optionsFromArgs(values, basename(source)));
 console.log(describePlan(plan));
 if (plan.problems.length) {
   console.error(`\n${plan.problems.join('\n')}\n\n未写入：请用上面列出的字段选项补充或更正（npm run import:notice 不带参数可查看用法）。`);

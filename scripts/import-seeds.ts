@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { contentDir } from './lib/content-dir.ts';
-import { describePlan, planImport, renderPlan, writeDecision } from './lib/import-notice.ts';
+import { decodeText, describePlan, planImport, renderPlan, writeDecision } from './lib/import-notice.ts';
 import { seedDocuments, seedProvenance } from './lib/seed-documents.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -16,7 +16,7 @@ const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default:
 const seedsDir = values.seeds ? resolve(process.env.INIT_CWD ?? process.cwd(), values.seeds) : resolve(repoRoot, '../shared/seeds');
 
 const plans = await Promise.all(
-  seedDocuments.map(async (seed) => planImport(await readFile(join(seedsDir, seed.file), 'utf8'), { ...seed.options, sourceName: seed.file, provenance: seedProvenance(seed) })),
+  seedDocuments.map(async (seed) => planImport(decodeText(await readFile(join(seedsDir, seed.file))), { ...seed.options, sourceName: seed.file, provenance: seedProvenance(seed) })),
 );
 const problems = plans.flatMap((p) => p.problems);
 for (const plan of plans) console.log(describePlan(plan));

@@ -93,6 +93,18 @@ export function splitIssuerFromTitle(line: string): { issuer?: string; title: st
   return { title: line };
 }
 
+/**
+ * Bytes of a text file → text. Notices saved on Chinese Windows PCs are often GBK/GB18030, not UTF-8:
+ * a file that is not valid UTF-8 is read as GB18030 (a superset of GBK and GB2312).
+ */
+export function decodeText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('gb18030').decode(bytes);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Normalising scraped text
 // ---------------------------------------------------------------------------------------------

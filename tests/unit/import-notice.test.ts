@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  decodeText,
   deriveTags,
   detectAddressees,
   detectDocNumber,
@@ -96,6 +97,12 @@ describe('文号, title, issuer, status, addressees', () => {
 });
 
 describe('normalising scraped text', () => {
+  it('reads UTF-8 (with or without BOM) and GBK files saved on Chinese Windows', () => {
+    expect(decodeText(new TextEncoder().encode('月告知'))).toBe('月告知');
+    expect(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('季公告')]))).toBe('季公告');
+    expect(decodeText(new Uint8Array([0xd4, 0xc2, 0xb8, 0xe6, 0xd6, 0xaa]))).toBe('月告知'); // GBK bytes
+  });
+
   it('writes half-width punctuation next to Chinese as full-width and keeps numbers, URLs and e-mails', () => {
     expect(normalizeLine('关于完善医保DRG支付结算,促进三方共赢:')).toBe('关于完善医保DRG支付结算，促进三方共赢：');
     expect(normalizeLine('(一)月告知。')).toBe('（一）月告知。');
