@@ -9,6 +9,9 @@ import { categoryKeys, officeSchema, type CategoryKey } from './common.ts';
 const perCategory = <T extends z.ZodType>(t: T) =>
   z.object(Object.fromEntries(categoryKeys.map((k) => [k, t])) as Record<CategoryKey, T>);
 
+/** A GitHub user or team mention: `@login` or `@org/team`. */
+const githubHandle = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]+)?$/;
+
 export const bureauSchema = z.object({
   /** Full name, e.g. 济源产城融合示范区医疗保障局. */
   name: z.string().min(2),
@@ -35,6 +38,18 @@ export const bureauSchema = z.object({
   replyDays: perCategory(z.number().int().positive()),
   /** Working days past the due date before an overdue opinion is escalated to the bureau's leadership. */
   overdueEscalationDays: z.number().int().positive(),
+  /**
+   * GitHub @-handles (users or teams, e.g. `@jy-ybj/admin-office`) the daily overdue check mentions: the handlers
+   * of each office, and the leadership who supervise opinions still open after `overdueEscalationDays` (逾期督办).
+   * Optional: without them the reminder names the office in words only.
+   */
+  notify: z
+    .object({
+      admin: z.string().regex(githubHandle).optional(),
+      agency: z.string().regex(githubHandle).optional(),
+      leadership: z.string().regex(githubHandle).optional(),
+    })
+    .optional(),
   /** Path (relative to the repository) of the grouping code list in force: TSV `code<TAB>name`. Optional. */
   codeListPath: z.string().optional(),
   /** Public site URL, for feeds, sitemap and links in issues. */
