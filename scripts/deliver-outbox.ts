@@ -1,0 +1,26 @@
+/**
+ * `npm run outbox:deliver`: delivers the opinions waiting in DATA_DIR/outbox (accepted while the tracker was down)
+ * to the configured tracker, once each: every job is first looked up by its tracking code, so nothing is
+ * duplicated even if an earlier attempt got through. Safe beside the running server (they share a lock).
+ * Options: --min-age <seconds> (default 60: leave jobs the server may still be delivering), --budget <n>.
+ * Exit code 0 when the outbox is empty afterwards, 75 (try again later) when some remain.
+ */
+import { createSubmissionRuntime } from './lib/submission/runtime.ts';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  const n = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (Number.isNaN(n) || n < 0) throw new Error(`${name} 应为非负数`);
+  return n;
+};
+
+// A variable specifier: the triage module is optional (skipped when absent), so it must not be a static dependency.
+const triageModule = new URL('./lib/triage/run.ts', import.meta.url).href;
+const runtime = createSubmissionRuntime({ retryLoop: false, loadTriage: () => import(triageModule) });
+const result = await runtime.service.deliverPending({ minAgeMs: arg('--min-age', 60) * 1000, budget: arg('--budget', Infinity), owner: 'outbox:deliver' });
+if (result.locked) {
+  console.log('另一个进程正在登记待登记队列，本次跳过。');
+  process.exit(75);
+}
+console.log(`已登记 ${result.delivered} 条；失败 ${result.failed} 条；跳过 ${result.skipped} 条；剩余 ${result.remaining} 条（${runtime.trackerKind === 'github' ? 'GitHub' : '本地跟踪库'}）`);
+process.exit(result.remaining > 0 ? 75 : 0);
