@@ -1,0 +1,83 @@
+/**
+ * Shared shell of the triage entry scripts (triage.ts, staff.ts, check-overdue.ts): flags, dependencies from
+ * the environment, and one readable line per result. `--dry-run` writes nothing; `--budget N` caps writes.
+ */
+import { parseArgs } from 'node:util';
+import { categories, offices } from '../../../schemas/common.ts';
+import { loadBureau } from '../bureau.ts';
+import { loadCodeList } from '../code-list-fs.ts';
+import { trackerKind } from '../tracker/from-env.ts';
+import { loadWorkCalendar } from '../workdays-fs.ts';
+import { describeOperation, toBudget } from './apply.ts';
+import type { OverdueResult, CommentResult, TriageDeps, TriageResult } from './run.ts';
+
+export function parseFlags(argv: string[], extra: Parameters<typeof parseArgs>[0]['options'] = {}) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'dry-run': { type: 'boolean', default: false },
+      budget: { type: 'string' },
+      issue: { type: 'string', multiple: true },
+      ...extra,
+    },
+  });
+}
+
+/** Dependencies for this process: bureau settings, holiday calendar, code list, budget, bot login. */
+export function depsFromEnv(flags: { 'dry-run'?: boolean; budget?: string }, env: NodeJS.ProcessEnv = process.env, defaultBudget = 50): TriageDeps {
+  const budget = flags.budget === undefined ? defaultBudget : Number(flags.budget);
+  if (!Number.isInteger(budget) || budget < 0) throw new Error(`--budget 应为非负整数，收到 ${flags.budget}`);
+  return {
+    bureau: loadBureau(),
+    calendar: loadWorkCalendar(),
+    codeList: loadCodeList(env),
+    dryRun: flags['dry-run'] ?? false,
+    budget: toBudget(budget),
+    // The login the triage comments are written as: Actions' GITHUB_TOKEN writes as github-actions[bot].
+    botLogin: env.TRIAGE_BOT_LOGIN || (trackerKind(env) === 'github' ? 'github-actions[bot]' : 'feedback-bot'),
+  };
+}
+
+export const issueNumbers = (values: string[] | undefined) =>
+  (values ?? []).map((v) => {
+    const n = Number(v.replace(/^#/, ''));
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--issue 应为议题编号，收到 ${v}`);
+    return n;
+  });
+
+const ops = (list: { kind: string }[], dryRun: boolean) =>
+  list.length ? `\n    ${dryRun ? 'would ' : ''}${list.map((o) => describeOperation(o as never)).join(`\n    ${dryRun ? 'would ' : ''}`)}` : '';
+
+export function formatTriage(r: TriageResult, dryRun: boolean): string {
+  if (r.skipped) return `#${r.issue}: skipped — ${r.skipped}`;
+  const head = `#${r.issue}: ${categories[r.category!].zh} → ${offices[r.office!].zh}, due ${r.due}, confidence ${r.confidence}` +
+    `${r.escalate ? ', 报送上级' : ''}${r.needsCategory ? ', 分类待确认' : ''}; codes ${r.codes.map((c) => c.code).join(' ') || 'none'}`;
+  const state = r.budgetExhausted ? ' [budget exhausted: not written]' : r.operations.length === 0 ? ' [up to date]' : dryRun ? ' [dry run]' : ' [written]';
+  return `${head}${state}${ops(r.operations, dryRun)}${r.notes.map((n) => `\n    note: ${n}`).join('')}`;
+}
+
+export function formatComment(r: CommentResult, dryRun: boolean): string {
+  const cmds = r.commands.map((c) => `/${c.name}`).join(' ') || '(none)';
+  const state = r.budgetExhausted ? ' [budget exhausted: not written]' : dryRun ? ' [dry run]' : r.applied ? ' [written]' : '';
+  return `#${r.issue}: commands ${cmds}${r.permission ? ` by a user with ${r.permission} permission` : ''}${r.skipped ? ` — ${r.skipped}` : ''}${state}` +
+    `${r.errors.map((e) => `\n    error: ${e}`).join('')}${ops(r.operations, dryRun)}`;
+}
+
+export function formatOverdue(r: OverdueResult, dryRun: boolean): string {
+  const acted = r.plans.filter((p) => p.operations.length);
+  const lines = [`overdue check for ${r.today}: ${r.plans.length} open opinions, ${acted.length} need a reminder or escalation`];
+  for (const p of acted) lines.push(`#${p.issue}: due ${p.due}, ${p.lateWorkdays} working days late${p.skipped ? ` — ${p.skipped}` : dryRun ? ' [dry run]' : ' [written]'}${ops(p.operations, dryRun)}`);
+  if (r.budgetExhausted) lines.push('operations budget exhausted: stopped cleanly; the next run continues');
+  return lines.join('\n');
+}
+
+/** Runs an entry script's body; a failure prints one clear line (no stack trace) and exits 1. */
+export async function main(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).name === 'Error' ? '' : `${(e as Error).name}: `}${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

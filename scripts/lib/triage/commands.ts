@@ -1,0 +1,217 @@
+/**
+ * Staff commands in issue comments (contracts.md): `/category`, `/assign`, `/escalate`, `/reserve`,
+ * `/outcome`, `/reply`, `/close`. Parsing and the label/state effects are pure; run.ts checks the author's
+ * permission (write and above only) and applies the plan.
+ *
+ * Syntax: a command starts a line. `/reply` takes everything after it to the end of the comment as the public
+ * answer (so put other commands before it); the other commands take the rest of their line.
+ */
+import type { Bureau } from '../../../schemas/bureau.ts';
+import {
+  categories, categoryKeys, keyByZh, offices, officeKeys, outcomes, outcomeKeys,
+  type CategoryKey, type OfficeKey, type OutcomeKey,
+} from '../../../schemas/common.ts';
+import { categoryLabel, flags, officeLabel, outcomeLabel } from '../labels.ts';
+import type { TriageState } from './state.ts';
+
+export const commandNames = ['category', 'assign', 'escalate', 'reserve', 'outcome', 'reply', 'close'] as const;
+export type CommandName = (typeof commandNames)[number];
+
+export interface Command {
+  name: CommandName;
+  /** The rest of the line (for /reply: the rest of the comment), trimmed. */
+  arg: string;
+  /** The command as written, for messages. */
+  raw: string;
+}
+
+const commandLine = /^[ \t]*\/([A-Za-z]+)\b[ \t]*(.*)$/;
+
+/** Commands in a comment, in order. Lines starting with an unknown `/word` are not commands. */
+export function parseCommands(body: string): Command[] {
+  const lines = body.replace(/\r\n/g, '\n').split('\n');
+  const out: Command[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = commandLine.exec(lines[i]);
+    if (!m) continue;
+    const name = m[1].toLowerCase() as CommandName;
+    if (!commandNames.includes(name)) continue;
+    if (name === 'reply') {
+      const arg = [m[2], ...lines.slice(i + 1)].join('\n').trim();
+      out.push({ name, arg, raw: '/reply' });
+      break;
+    }
+    out.push({ name, arg: m[2].trim(), raw: lines[i].trim().replace(/`/g, "'") });
+  }
+  return out;
+}
+
+/** `/category` accepts the key, the Chinese name, or the name without 类 (政策措施, 核心要素, 分组技术). */
+export function parseCategoryArg(arg: string): CategoryKey | undefined {
+  const a = arg.trim();
+  if ((categoryKeys as string[]).includes(a.toLowerCase())) return a.toLowerCase() as CategoryKey;
+  const short: Record<string, CategoryKey> = { 政策: 'policy', 政策措施: 'policy', 核心要素: 'core-elements', 要素: 'core-elements', 分组: 'grouping', 分组技术: 'grouping', 其他类: 'other' };
+  return keyByZh(categories, a) ?? short[a];
+}
+
+/** `/assign` accepts admin/agency, the office's Chinese name, or 行政 / 经办. */
+export function parseOfficeArg(arg: string): OfficeKey | undefined {
+  const a = arg.trim();
+  if ((officeKeys as string[]).includes(a.toLowerCase())) return a.toLowerCase() as OfficeKey;
+  const short: Record<string, OfficeKey> = { 行政: 'admin', 行政部门: 'admin', 经办: 'agency', 经办机构: 'agency' };
+  return keyByZh(offices, a) ?? short[a];
+}
+
+export function parseOutcomeArg(arg: string): OutcomeKey | undefined {
+  const a = arg.trim();
+  if ((outcomeKeys as string[]).includes(a.toLowerCase())) return a.toLowerCase() as OutcomeKey;
+  return keyByZh(outcomes, a);
+}
+
+const options = <K extends string>(table: Record<K, { zh: string }>) => (Object.keys(table) as K[]).map((k) => `${k}（${table[k].zh}）`).join('、');
+
+export interface CommandEffect {
+  /** Labels after the commands. */
+  labels: string[];
+  add: string[];
+  remove: string[];
+  close: boolean;
+  state: TriageState;
+  /** Commands that could not be carried out, with the reason (told to the author). */
+  errors: string[];
+}
+
+export interface CommandContext {
+  labels: string[];
+  state: TriageState;
+  bureau: Bureau;
+  author: string;
+  /** ISO instant of the comment. */
+  at: string;
+  commentId: number;
+}
+
+/** What a write-permission user's commands do to the labels, the issue state and triage's memory. */
+export function applyCommands(commands: Command[], ctx: CommandContext): CommandEffect {
+  const labels = new Set(ctx.labels);
+  const state: TriageState = structuredClone(ctx.state);
+  const managed = new Set(state.added);
+  const add = new Set<string>();
+  const remove = new Set<string>();
+  const errors: string[] = [];
+  let close = false;
+  const put = (label: string) => {
+    remove.delete(label);
+    // A label staff asked for is theirs: triage must never take it off again.
+    managed.delete(label);
+    if (!labels.has(label)) add.add(label);
+    labels.add(label);
+  };
+  const take = (label: string) => {
+    add.delete(label);
+    managed.delete(label);
+    if (labels.has(label)) remove.add(label);
+    labels.delete(label);
+  };
+  const log = (text: string) => state.log.push({ at: ctx.at, by: ctx.author, text });
+  const setOffice = (office: OfficeKey) => {
+    for (const k of officeKeys) if (k !== office) take(officeLabel(k));
+    put(officeLabel(office));
+  };
+  const setOutcome = (outcome: OutcomeKey) => {
+    for (const k of outcomeKeys) if (k !== outcome) take(outcomeLabel(k));
+    put(outcomeLabel(outcome));
+    if (outcome === 'reserved') put(flags.reserved);
+    else take(flags.reserved);
+    if (outcome === 'escalated') {
+      put(flags.escalate);
+      state.staff.escalate = true;
+    }
+  };
+
+  for (const cmd of commands) {
+    switch (cmd.name) {
+      case 'category': {
+        const key = parseCategoryArg(cmd.arg);
+        if (!key) {
+          errors.push(`\`${cmd.raw}\`：请写明分类，可用 ${options(categories)}`);
+          break;
+        }
+        for (const k of categoryKeys) if (k !== key) take(categoryLabel(k));
+        put(categoryLabel(key));
+        take(flags.needsCategory);
+        state.staff.category = key;
+        if (state.staff.office) log(`分类改为“${categories[key].zh}”（承办仍为已指定的${offices[state.staff.office].zh}）`);
+        else {
+          setOffice(ctx.bureau.routing[key]);
+          // The office follows the routing, not a person's choice: a later /category may move it again.
+          managed.add(officeLabel(ctx.bureau.routing[key]));
+          log(`分类改为“${categories[key].zh}”，承办随之改为${offices[ctx.bureau.routing[key]].zh}`);
+        }
+        break;
+      }
+      case 'assign': {
+        const key = parseOfficeArg(cmd.arg);
+        if (!key) {
+          errors.push(`\`${cmd.raw}\`：请写明承办部门，可用 ${options(offices)}`);
+          break;
+        }
+        setOffice(key);
+        state.staff.office = key;
+        log(`承办改为${offices[key].zh}`);
+        break;
+      }
+      case 'escalate':
+        put(flags.escalate);
+        state.staff.escalate = true;
+        log(`标记为报送上级（${ctx.bureau.upwardAuthority}）`);
+        break;
+      case 'reserve':
+        setOutcome('reserved');
+        log('办理结果：暂不采纳并留用（意见留用，作为新版分组升级参考）');
+        break;
+      case 'outcome': {
+        const key = parseOutcomeArg(cmd.arg);
+        if (!key) {
+          errors.push(`\`${cmd.raw}\`：请写明办理结果，可用 ${Object.values(outcomes).map((o) => o.zh).join('、')}`);
+          break;
+        }
+        setOutcome(key);
+        log(`办理结果：${outcomes[key].zh}`);
+        break;
+      }
+      case 'reply':
+        if (!cmd.arg) {
+          errors.push('`/reply`：后面需要写答复正文（从 /reply 之后到评论结尾都是公开答复）');
+          break;
+        }
+        put(flags.replied);
+        log(`给出公开答复（${[...cmd.arg].length} 字），发布程序将据此生成答复页面`);
+        break;
+      case 'close':
+        close = true;
+        log('关闭议题');
+        break;
+    }
+  }
+  state.added = [...managed].filter((l) => labels.has(l)).sort();
+  state.handled = [...state.handled, ctx.commentId].slice(-100);
+  return { labels: [...labels], add: [...add], remove: [...remove], close, state, errors };
+}
+
+/** Hidden marker on the bot's answers to a command comment, so a re-delivered webhook does not answer twice. */
+export const noteMarker = (commentId: number) => `<!-- drg-feedback:command-note ${commentId} -->`;
+
+export function permissionNote(commentId: number, commands: Command[]): string {
+  const names = [...new Set(commands.map((c) => `/${c.name}`))].map((n) => `\`${n}\``).join('、');
+  return [
+    noteMarker(commentId),
+    `感谢您的留言。${names} 等指令仅供具有本库写权限的医保部门工作人员使用，本条评论中的指令未执行，议题的分类、状态和标签都没有改变。`,
+    '',
+    '您的意见已经登记，工作人员会在答复期限内办理；如需补充材料或说明，直接在此评论即可。',
+  ].join('\n');
+}
+
+export function errorNote(commentId: number, errors: string[]): string {
+  return [noteMarker(commentId), '以下指令未执行：', '', ...errors.map((e) => `- ${e.replace(/\n/g, ' ')}`)].join('\n');
+}

@@ -1,0 +1,111 @@
+/**
+ * The one triage comment on an opinion issue: category and why, office, due date, escalation, codes found,
+ * and the log of staff actions, preceded by the hidden state (state.ts). Only computed text goes in here
+ * (lexicon terms, validated keys, extracted codes, dates): never the submitter's words, so nothing a
+ * submitter writes can inject Markdown or mentions into the bot's comment.
+ */
+import type { Bureau } from '../../../schemas/bureau.ts';
+import { categories, offices, type CategoryKey, type OfficeKey } from '../../../schemas/common.ts';
+import type { CodeKind } from '../../../schemas/codes.ts';
+import type { Classification } from '../classify/classifier.ts';
+import type { ExtractedCode } from '../classify/codes.ts';
+import { renderState, type TriageState } from './state.ts';
+
+/** Where the category in force came from. */
+export type CategorySource = 'classifier' | 'ticked' | 'label' | 'staff';
+
+export interface TriageView {
+  state: TriageState;
+  classification: Classification;
+  selected: CategoryKey | null;
+  category: CategoryKey;
+  categorySource: CategorySource;
+  office: OfficeKey;
+  officeSource: 'routing' | 'label' | 'staff';
+  needsCategory: boolean;
+  escalate: boolean;
+  escalateSource: 'classifier' | 'staff' | 'label' | null;
+  receivedDay: string;
+  due: string;
+  /** Set when the work calendar does not know a year the due date spans. */
+  calendarWarning: string | null;
+  /** Whether a code list is configured (else codes are checked for format only). */
+  hasCodeList: boolean;
+  bureau: Bureau;
+}
+
+const kindNames: Record<CodeKind, string> = {
+  adrg: 'ADRG 核心组',
+  drg: 'DRG 病组',
+  ambiguous: '歧义组',
+  icd10: 'ICD-10 医保版诊断',
+  icd9cm3: 'ICD-9-CM-3 医保版手术操作',
+};
+
+/** `2026-10-09 14:05` in China time (UTC+8). */
+const chinaTime = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+const cell = (s: string) => s.replace(/\|/g, '／').replace(/\n/g, ' ');
+
+export function codeCheck(code: ExtractedCode, hasCodeList: boolean): string {
+  if (code.kind === 'icd10' || code.kind === 'icd9cm3') return '格式正确';
+  const near = code.nearest ? `；最接近：${code.nearest.code} ${code.nearest.name}` : '';
+  if (code.outdated) return `⚠️ 1.x 版编码（2.0 版 DRG 末位只用 1/3/5/9），不在现行分组方案中${near}`;
+  if (!hasCodeList) return '格式正确（未配置编码表，未核对名称）';
+  if (code.known) return '✓ 现行分组方案内';
+  return `⚠️ 不在现行分组方案中${near}`;
+}
+
+function codesTable(codes: ExtractedCode[], hasCodeList: boolean): string {
+  if (!codes.length) return '未发现 DRG/DIP/ICD 编码。';
+  const rows = codes.map((c) => `| \`${c.code}\` | ${kindNames[c.kind]} | ${cell(c.name ?? '—')} | ${cell(codeCheck(c, hasCodeList))} |`);
+  return ['| 编码 | 类型 | 名称 | 核对 |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function categoryNote(v: TriageView): string {
+  const c = v.classification;
+  switch (v.categorySource) {
+    case 'staff':
+      return '工作人员用 /category 确定';
+    case 'label':
+      return '按工作人员设置的分类标签';
+    case 'ticked':
+      return `暂按提交人勾选；自动分类倾向“${categories[c.category].zh}”，置信度 ${c.confidence.toFixed(2)}`;
+    case 'classifier':
+      return `自动分类，置信度 ${c.confidence.toFixed(2)}${v.selected && v.selected !== v.category ? `；提交人勾选的是“${categories[v.selected].zh}”` : ''}`;
+  }
+}
+
+export function renderTriageComment(v: TriageView): string {
+  const officeNote = { routing: `按${v.bureau.shortName}分工：${categories[v.category].zh}由${offices[v.office].zh}处置`, label: '按工作人员设置的承办标签', staff: '工作人员用 /assign 指定' }[v.officeSource];
+  const escalateText = v.escalate
+    ? `是（${v.escalateSource === 'staff' ? '工作人员用 /escalate 标记' : v.escalateSource === 'label' ? '工作人员已加标签' : '超出本级处置权限'}），纳入向${v.bureau.upwardAuthority}的报送`
+    : '否';
+  const lines = [
+    renderState(v.state),
+    '### 自动分拣结果',
+    '',
+    '| 项目 | 结果 |',
+    '| --- | --- |',
+    `| 分类 | **${categories[v.category].zh}**（${categoryNote(v)}） |`,
+    `| 承办 | **${offices[v.office].zh}**（${officeNote}） |`,
+    `| 答复期限 | **${v.due}**（${categories[v.category].zh} ${v.bureau.replyDays[v.category]} 个工作日，${v.receivedDay} 收到，次日起算，节假日与调休按国务院安排） |`,
+    `| 报送上级 | ${escalateText} |`,
+  ];
+  if (v.needsCategory) lines.push(`| 分类待确认 | 是：自动分类把握不足，请工作人员用 \`/category <分类>\` 确认 |`);
+  lines.push('', '**分类依据**', '', ...v.classification.reasons.map((r) => `- ${cell(r)}`));
+  if (v.calendarWarning) lines.push('', `> ⚠️ ${v.calendarWarning}`);
+  lines.push('', '**提及的编码**', '', codesTable(v.classification.codes, v.hasCodeList));
+  if (v.state.log.length) {
+    lines.push('', '**工作人员操作记录**', '');
+    for (const e of v.state.log) lines.push(`- ${chinaTime(e.at)} ${cell(e.by)}：${cell(e.text)}`);
+  }
+  lines.push(
+    '',
+    '<details><summary>工作人员指令（有写权限的人员在评论中使用）</summary>',
+    '',
+    '`/category <policy|core-elements|grouping|other 或 中文分类>` 改分类 · `/assign <admin|agency 或 行政/经办>` 改承办 · `/escalate` 报送上级 · `/reserve` 暂不采纳并留用 · `/outcome <采纳|部分采纳|暂不采纳并留用|解释说明|转报上级>` 办理结果 · `/reply <答复正文>` 公开答复 · `/close` 关闭',
+    '',
+    '</details>',
+  );
+  return lines.join('\n');
+}

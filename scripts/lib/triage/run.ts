@@ -1,0 +1,188 @@
+/**
+ * Triage through the TrackerPort (contracts.md): the same functions run in GitHub Actions (Octokit), in the
+ * submission server after a delivery to the local tracker (offline `npm start`), and from the command line.
+ * Each reads the tracker, computes a plan with the pure functions of this folder, and applies it behind
+ * `dryRun` and the operations budget.
+ *
+ *   triageIssue(port, n, deps)            classify, label, route, time; one triage comment
+ *   handleComment(port, n, comment, deps) staff commands (write permission only)
+ *   triageUntriaged(port, deps)           every open opinion without an office label (or all, with force)
+ *   checkOverdue(port, deps)              逾期 reminders and 逾期督办
+ */
+import type { Bureau } from '../../../schemas/bureau.ts';
+import type { CodeList } from '../code-list.ts';
+import { createClassifier, type Classification, type Classifier } from '../classify/classifier.ts';
+import { flags, officeLabel } from '../labels.ts';
+import { canWrite, type Permission, type TrackerIssue, type TrackerPort } from '../tracker/port.ts';
+import { chinaDate, type WorkCalendar } from '../workdays.ts';
+import { applyOperations, toBudget, type Budget } from './apply.ts';
+import { applyCommands, errorNote, noteMarker, parseCommands, permissionNote, type Command } from './commands.ts';
+import { planOverdue, type OverduePlan } from './overdue.ts';
+import { opinionFromIssue } from './parse.ts';
+import { planTriage, skippedPlan, type Operation, type TriagePlan } from './plan.ts';
+import { emptyState, findTriageComment, parseState } from './state.ts';
+import type { OpinionRecord } from '../../../schemas/opinion.ts';
+import { officeKeys } from '../../../schemas/common.ts';
+
+export interface TriageDeps {
+  bureau: Bureau;
+  calendar: WorkCalendar;
+  codeList: CodeList | null;
+  /** Clock (command log times, overdue "today"); default now. */
+  now?: Date;
+  /** Compute and report, write nothing. */
+  dryRun?: boolean;
+  /** Writes allowed in this run: a number, or a budget shared by several calls. Default 50. */
+  budget?: number | Budget;
+  /** Login the triage comments are written as (GitHub Actions: github-actions[bot]). Default feedback-bot. */
+  botLogin?: string;
+}
+
+export type TriageResult = TriagePlan & { applied: boolean; budgetExhausted: boolean };
+
+export const defaultBotLogin = 'feedback-bot';
+
+let cached: { bureau: Bureau; codeList: CodeList | null; classifier: Classifier } | undefined;
+function classifierFor(deps: TriageDeps): Classifier {
+  if (cached?.bureau !== deps.bureau || cached.codeList !== deps.codeList) {
+    cached = { bureau: deps.bureau, codeList: deps.codeList, classifier: createClassifier({ routing: deps.bureau.routing, codeList: deps.codeList }) };
+  }
+  return cached.classifier;
+}
+
+const classifyOpinion = (deps: TriageDeps, opinion: OpinionRecord): Classification =>
+  classifierFor(deps).classify({ title: opinion.title, body: opinion.details, selected: opinion.selectedCategory });
+
+async function runTriage(port: TrackerPort, issue: TrackerIssue, deps: TriageDeps, budget: Budget): Promise<TriageResult> {
+  const opinion = opinionFromIssue(issue, deps.bureau);
+  if (!opinion) return { ...skippedPlan(issue.number, '不是意见建议议题（没有机读块，也没有意见表单栏目）'), applied: false, budgetExhausted: false };
+  const comments = await port.listComments(issue.number);
+  const { view: _view, ...plan } = planTriage({
+    issue, comments, opinion, classification: classifyOpinion(deps, opinion), bureau: deps.bureau, calendar: deps.calendar,
+    hasCodeList: deps.codeList !== null, botLogin: deps.botLogin ?? defaultBotLogin,
+  });
+  const result = await applyOperations(port, issue.number, plan.operations, { dryRun: deps.dryRun ?? false, budget });
+  if (result.budgetExhausted) plan.notes.push(`操作预算已用完：#${issue.number} 的 ${plan.operations.length} 项写操作未执行，下次运行会补上`);
+  return { ...plan, applied: result.applied, budgetExhausted: result.budgetExhausted };
+}
+
+/** Classifies, labels, routes and times one issue; creates or updates its one triage comment. */
+export async function triageIssue(port: TrackerPort, issueNumber: number, deps: TriageDeps): Promise<TriageResult> {
+  const issue = await port.getIssue(issueNumber);
+  if (!issue) return { ...skippedPlan(issueNumber, `找不到议题 #${issueNumber}`), applied: false, budgetExhausted: false };
+  return runTriage(port, issue, deps, toBudget(deps.budget));
+}
+
+/** Triage for every open issue that has none yet (no office label), or for all open issues with `force`. */
+export async function triageUntriaged(port: TrackerPort, deps: TriageDeps & { force?: boolean }): Promise<TriageResult[]> {
+  const budget = toBudget(deps.budget);
+  const results: TriageResult[] = [];
+  const issues = await port.listIssues({ state: 'open' });
+  for (const issue of issues.sort((a, b) => a.number - b.number)) {
+    if (!deps.force && officeKeys.some((k) => issue.labels.includes(officeLabel(k)))) continue;
+    const r = await runTriage(port, issue, deps, budget);
+    if (r.skipped && !deps.force && !issue.labels.includes(flags.opinion)) continue; // not an opinion: not worth a line
+    results.push(r);
+    if (r.budgetExhausted) break;
+  }
+  return results;
+}
+
+export interface CommentResult {
+  issue: number;
+  commands: Command[];
+  /** The author's permission, when it had to be checked. */
+  permission: Permission | null;
+  skipped: string | null;
+  errors: string[];
+  operations: Operation[];
+  applied: boolean;
+  budgetExhausted: boolean;
+}
+
+/**
+ * Staff commands in a new comment. Only users with write access (canWrite) are obeyed; anyone else gets a
+ * polite note and nothing changes. Handled comment ids are remembered, so a re-delivered event does nothing.
+ */
+export async function handleComment(
+  port: TrackerPort,
+  issueNumber: number,
+  comment: { id: number; author: string; body: string; createdAt?: string },
+  deps: TriageDeps,
+): Promise<CommentResult> {
+  const commands = parseCommands(comment.body);
+  const result: CommentResult = { issue: issueNumber, commands, permission: null, skipped: null, errors: [], operations: [], applied: false, budgetExhausted: false };
+  const botLogin = deps.botLogin ?? defaultBotLogin;
+  if (!commands.length) return { ...result, skipped: '评论中没有指令' };
+  if (comment.author === botLogin) return { ...result, skipped: '机器人自己的评论' };
+  const issue = await port.getIssue(issueNumber);
+  if (!issue) return { ...result, skipped: `找不到议题 #${issueNumber}` };
+  const comments = await port.listComments(issueNumber);
+  const triageComment = findTriageComment(comments, botLogin);
+  const state = (triageComment ? parseState(triageComment.body) : null) ?? emptyState();
+  const answered = comments.some((c) => c.author === botLogin && c.body.includes(noteMarker(comment.id)));
+  if (state.handled.includes(comment.id) || answered) return { ...result, skipped: `评论 ${comment.id} 已处理过` };
+
+  result.permission = await port.getPermission(comment.author);
+  const budget = toBudget(deps.budget);
+  const dryRun = deps.dryRun ?? false;
+  if (!canWrite(result.permission)) {
+    result.operations = [{ kind: 'createComment', body: permissionNote(comment.id, commands) }];
+    result.skipped = `${comment.author} 没有写权限（${result.permission}），指令未执行`;
+  } else {
+    const opinion = opinionFromIssue(issue, deps.bureau);
+    if (!opinion) {
+      result.errors = ['本议题不是意见建议（没有机读块或意见表单栏目），指令未执行'];
+      result.operations = [{ kind: 'createComment', body: errorNote(comment.id, result.errors) }];
+    } else {
+      const at = comment.createdAt ?? (deps.now ?? new Date()).toISOString();
+      const effect = applyCommands(commands, { labels: issue.labels, state, bureau: deps.bureau, author: comment.author, at, commentId: comment.id });
+      result.errors = effect.errors;
+      const { view: _view, ...triage } = planTriage({
+        issue, comments, opinion, classification: classifyOpinion(deps, opinion), bureau: deps.bureau, calendar: deps.calendar,
+        hasCodeList: deps.codeList !== null, botLogin, labels: effect.labels, state: effect.state,
+      });
+      // Labels after the commands and what triage derives from them, written as one difference from now;
+      // then the comment that records this comment id as handled (last, so a run cut short is redone in full).
+      const final = new Set(effect.labels);
+      for (const o of triage.operations) {
+        if (o.kind === 'removeLabel') final.delete(o.label);
+        if (o.kind === 'addLabels') o.labels.forEach((l) => final.add(l));
+      }
+      const ops: Operation[] = issue.labels.filter((l) => !final.has(l)).map((label) => ({ kind: 'removeLabel', label }));
+      const add = [...final].filter((l) => !issue.labels.includes(l));
+      if (add.length) ops.push({ kind: 'addLabels', labels: add });
+      if (effect.close && issue.state !== 'closed') ops.push({ kind: 'close' });
+      ops.push(...triage.operations.filter((o) => o.kind === 'createComment' || o.kind === 'updateComment'));
+      if (effect.errors.length) ops.push({ kind: 'createComment', body: errorNote(comment.id, effect.errors) });
+      result.operations = ops;
+    }
+  }
+  const applied = await applyOperations(port, issueNumber, result.operations, { dryRun, budget });
+  return { ...result, applied: applied.applied, budgetExhausted: applied.budgetExhausted };
+}
+
+export interface OverdueResult {
+  today: string;
+  plans: (OverduePlan & { applied: boolean })[];
+  budgetExhausted: boolean;
+}
+
+/** The daily check over every open opinion issue. */
+export async function checkOverdue(port: TrackerPort, deps: TriageDeps & { today?: string }): Promise<OverdueResult> {
+  const today = deps.today ?? chinaDate(deps.now ?? new Date());
+  const budget = toBudget(deps.budget);
+  const out: OverdueResult = { today, plans: [], budgetExhausted: false };
+  const issues = await port.listIssues({ state: 'open', labels: [flags.opinion] });
+  for (const issue of issues.sort((a, b) => a.number - b.number)) {
+    const plan = planOverdue(issue, opinionFromIssue(issue, deps.bureau), { bureau: deps.bureau, calendar: deps.calendar, today });
+    if (out.budgetExhausted) {
+      if (plan.operations.length) out.plans.push({ ...plan, applied: false, skipped: '操作预算已用完，下次运行继续' });
+      continue;
+    }
+    const r = await applyOperations(port, issue.number, plan.operations, { dryRun: deps.dryRun ?? false, budget });
+    if (r.budgetExhausted) out.budgetExhausted = true;
+    out.plans.push({ ...plan, applied: r.applied, ...(r.budgetExhausted ? { skipped: '操作预算已用完，下次运行继续' } : {}) });
+  }
+  return out;
+}
