@@ -46,7 +46,7 @@ function unzipEntries(zip: Buffer): Buffer[] {
 /** What a file says as text: gzip (Pagefind) and zip (.xlsx) unpacked, Pagefind's zero-width spaces removed. */
 function readable(file: string): string {
   const bytes = readFileSync(file);
-  const parts = [bytes];
+  const parts: Buffer[] = [bytes];
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) parts.push(gunzipSync(bytes));
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) parts.push(...unzipEntries(bytes));
   return parts.map((b) => b.toString('utf8')).join('\n').replace(/\u200b/g, '');
@@ -113,7 +113,7 @@ test('submit, triage, reply, regenerate, rebuild and find the reply by search, w
   const work = mkdtempSync(join(tmpdir(), 'loop-'));
   const content = join(work, 'content');
   cpSync('content', content, { recursive: true });
-  const env = { ...process.env, DATA_DIR: dataDir, CONTENT_DIR: content, PUBLISH_MODE: 'files' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, CONTENT_DIR: content, PUBLISH_MODE: 'files' };
   delete env.GITHUB_TOKEN;
   execFileSync(node, ['scripts/publish-replies.ts'], { env, encoding: 'utf8' });
   const file = join(content, 'replies', `${trackingCode.toLowerCase()}.md`);

@@ -155,7 +155,7 @@ describe('a hand-made quarter (2026Q3)', () => {
     expect(empty.figures).toMatchObject({ received: 0, answered: 0, open: 0, medianDaysToReply: null, p90DaysToReply: null, onTimeRate: null, overdue: [], hotTopics: [] });
     const { files } = await planSummary(empty.figures, empty.facts, { year: 2027, q: 1 }, '2027-04-01', async () => null, async () => null);
     expect(validateContentFile('summaries', 'summaries/2027-q1.md', files.markdown)).toEqual([]);
-    expect(files.markdown).toContain('未收到按病组（DRG）付费相关的意见建议');
+    expect(files.markdown).toContain('没有登记按病组（DRG）付费相关的意见建议');
     expect(files.csv.split('\r\n').filter(Boolean)).toHaveLength(1);
   });
 });

@@ -10,7 +10,7 @@ export function listDownloads(): string[] {
   return readdirSync(folder()).filter((f) => /^[\w-]+\.(xlsx|csv)$/.test(f)).sort();
 }
 
-export function readDownload(file: string): Uint8Array {
+export function readDownload(file: string): Uint8Array<ArrayBuffer> {
   if (!listDownloads().includes(file)) throw new Error(`no download ${file} in ${folder()}`);
   return new Uint8Array(readFileSync(join(folder(), file)));
 }

@@ -20,7 +20,7 @@ export function summaryBody(s: SummaryFigures, quarter: Quarter): string {
   const { start, end } = quarterDays(quarter);
   const span = `${zhDay(start)}至${zhDay(end)}`;
   if (s.received === 0) {
-    return `${span}，本局未收到按病组（DRG）付费相关的意见建议，因此本季度没有答复用时、按期办结率和热点问题可供统计。\n\n如对付费政策、核心要素、分组技术或其他方面有意见建议，欢迎通过[意见提交页面](/submit)反映。\n`;
+    return `${span}，意见收集反馈系统中没有登记按病组（DRG）付费相关的意见建议，因此本季度没有答复用时、按期办结率和热点问题可供统计。\n\n如对付费政策、核心要素、分组技术或其他方面有意见建议，欢迎通过[意见提交页面](/submit)反映。\n`;
   }
   const rate = s.onTimeRate === null ? '' : `，按期办结率${(s.onTimeRate * 100).toFixed(1)}%`;
   const timing = s.medianDaysToReply === null ? '本季度收到的意见尚无答复。' : `答复用时中位数为${s.medianDaysToReply}个工作日，90%的意见在${s.p90DaysToReply}个工作日内答复${rate}。`;
@@ -50,10 +50,13 @@ export interface SummaryFiles {
 /** Renders the summary files for a given publish day. */
 export async function renderSummaryFiles(figures: SummaryFigures, facts: OpinionFacts[], quarter: Quarter, published: string, asOf: string): Promise<SummaryFiles> {
   const id = quarterId(quarter);
+  const { title, quarter: key, asOf: _computedAsOf, ...rest } = figures;
   const data = {
-    ...figures,
+    title,
+    quarter: key,
     published: new Date(`${published}T00:00:00Z`),
     asOf: new Date(`${asOf}T00:00:00Z`),
+    ...rest,
     downloads: { xlsx: `${id}.xlsx`, csv: `${id}.csv` },
   };
   const parsed = summarySchema.parse(data);

@@ -12,5 +12,5 @@ export function getStaticPaths() {
 export const GET: APIRoute = ({ params }) => {
   const file = params.file!;
   const type = file.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8';
-  return new Response(readDownload(file), { headers: { 'Content-Type': type } });
+  return new Response(readDownload(file) as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': type } });
 };
