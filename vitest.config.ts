@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Names one shared build folder for the HTTP tests (built lazily, once per run: tests/http/support.ts).
+    globalSetup: ['tests/http/global-setup.ts'],
   },
 });

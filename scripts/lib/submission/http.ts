@@ -67,6 +67,14 @@ export function originAllowed(request: Request, allowedOrigins: string[]): boole
   return !site || site === 'same-origin' || site === 'same-site' || site === 'none';
 }
 
+async function formPairs(bytes: Uint8Array, contentType: string): Promise<[string, string][]> {
+  if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+    const fd = await new Response(bytes as BodyInit, { headers: { 'content-type': contentType } }).formData();
+    return [...fd.entries()].filter((e): e is [string, string] => typeof e[1] === 'string');
+  }
+  return [...new URLSearchParams(new TextDecoder().decode(bytes))];
+}
+
 const mediaType = (request: Request) => (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
 
 export async function handleSubmissionPost(request: Request, ctx: PostContext): Promise<HandledPost> {
@@ -88,17 +96,24 @@ export async function handleSubmissionPost(request: Request, ctx: PostContext): 
     await request.body?.cancel().catch(() => {});
     return refuse(415, '只接受 application/json、application/x-www-form-urlencoded 或 multipart/form-data 格式的提交');
   }
-  const rate = runtime.submitLimiter.take(ip);
-  if (!rate.ok) {
-    await request.body?.cancel().catch(() => {});
-    return refuse(429, `提交过于频繁，请在 ${rate.retryAfterSeconds} 秒后再试。您填写的内容没有丢失。`, rate.retryAfterSeconds);
-  }
   const body = await readBodyCapped(request, config.bodyLimit);
   if (!body.ok) {
     return body.reason === 'too-large'
       ? refuse(413, `提交内容超过 ${Math.round(config.bodyLimit / 1024)} KB 的上限。请精简“具体问题和建议”（不超过 5000 字），附件请通过专用邮箱发送。`)
       : refuse(413, '提交内容没有完整收到，请重新提交。');
   }
+
+  // Form values are read before the rate limit, so a refused person still gets the form back with what they typed.
+  let formValues: Record<string, string> | undefined;
+  if (isForm) {
+    try {
+      formValues = flatValues(await formPairs(body.bytes, request.headers.get('content-type')!));
+    } catch {
+      return { outcome: { kind: 'invalid', status: 400, errors: [{ field: 'form', message: '表单内容无法读取，请重新提交' }] }, values: {}, genuineForm: false };
+    }
+  }
+  const rate = runtime.submitLimiter.take(ip);
+  if (!rate.ok) return refuse(429, `提交过于频繁，请在 ${rate.retryAfterSeconds} 秒后再试。您填写的内容没有丢失。`, rate.retryAfterSeconds, formValues);
 
   // Parse into the API's JSON shape plus the transport fields.
   let input: Record<string, unknown>;
@@ -123,18 +138,7 @@ export async function handleSubmissionPost(request: Request, ctx: PostContext): 
       captchaToken: str(input.captchaToken),
     };
   } else {
-    let pairs: [string, string][];
-    try {
-      if (type === 'multipart/form-data') {
-        const fd = await new Response(body.bytes as BodyInit, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
-        pairs = [...fd.entries()].filter((e): e is [string, string] => typeof e[1] === 'string');
-      } else {
-        pairs = [...new URLSearchParams(new TextDecoder().decode(body.bytes))];
-      }
-    } catch {
-      return { outcome: { kind: 'invalid', status: 400, errors: [{ field: 'form', message: '表单内容无法读取，请重新提交' }] }, values, genuineForm: false };
-    }
-    values = flatValues(pairs);
+    values = formValues!;
     input = nestValues(values);
     transport = {
       idempotencyKey: values[transportFields.idempotencyKey],
