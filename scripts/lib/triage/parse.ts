@@ -25,6 +25,8 @@ export const formHeadings = {
   drgDip: ['DRG/DIP 名称与代码'],
   cases: ['病案举例'],
   ambiguous: ['歧义组信息'],
+  objection: ['异议对象'],
+  sealedContact: ['填报人与联系方式'],
   trackingCode: ['查询码'],
 } as const;
 
@@ -77,6 +79,9 @@ export function opinionFromForm(issue: TrackerIssue, bureau: Bureau = loadBureau
   const details = pick(s, formHeadings.details);
   if (title === null && details === null) return null;
   const extra = [pick(s, formHeadings.drgDip), pick(s, formHeadings.cases), pick(s, formHeadings.ambiguous)].filter(Boolean);
+  const objection = pick(s, formHeadings.objection);
+  // Only an encrypted string (npm run seal) counts as contact; anything else is not carried over.
+  const sealed = pick(s, formHeadings.sealedContact)?.trim() ?? null;
   const sourceAnswer = pick(s, formHeadings.source);
   const typeAnswer = pick(s, formHeadings.submitterType);
   return {
@@ -92,8 +97,8 @@ export function opinionFromForm(issue: TrackerIssue, bureau: Bureau = loadBureau
     unit: pick(s, formHeadings.unit),
     publicConsent: consentYes.test(pick(s, formHeadings.publicConsent) ?? ''),
     title: title ?? issue.title,
-    details: [details ?? '', ...extra].join('\n\n').trim(),
-    sealedContact: null,
+    details: [objection ? `异议对象：${objection}` : '', details ?? '', ...extra].filter(Boolean).join('\n\n').trim(),
+    sealedContact: sealed && /^sealed1\.\S+$/.test(sealed) ? sealed : null,
   };
 }
 
