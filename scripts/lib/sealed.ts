@@ -29,16 +29,28 @@ const b64 = (b: Buffer | Uint8Array) => Buffer.from(b).toString('base64url');
 const unb64 = (s: string) => Buffer.from(s, 'base64url');
 
 export function toPublicKey(key: KeyObject | string): KeyObject {
-  if (typeof key !== 'string') return key.type === 'private' ? createPublicKey(key) : key;
+  if (typeof key !== 'string') return spkiCache.has(key) || key.type !== 'private' ? key : createPublicKey(key);
   return createPublicKey(key);
 }
 export function toPrivateKey(key: KeyObject | string): KeyObject {
   return typeof key === 'string' ? createPrivateKey(key) : key;
 }
 
+/** A public key's SPKI bytes and id, computed once per key object (sealing is on the submission hot path). */
+const spkiCache = new WeakMap<KeyObject, { spki: Buffer; id: string; alg: string | undefined }>();
+function spkiOf(publicKey: KeyObject): { spki: Buffer; id: string; alg: string | undefined } {
+  let entry = spkiCache.get(publicKey);
+  if (!entry) {
+    const spki = publicKey.export({ type: 'spki', format: 'der' });
+    entry = { spki, id: createHash('sha256').update(spki).digest('base64url').slice(0, 11), alg: publicKey.asymmetricKeyType };
+    spkiCache.set(publicKey, entry);
+  }
+  return entry;
+}
+
 /** Short id of a public key (first 8 bytes of SHA-256 of its SPKI), to tell which key sealed a message. */
 export function keyId(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 11);
+  return spkiOf(publicKey).id;
 }
 
 export function generateSealingKeyPair(): { publicKey: string; privateKey: string } {
@@ -52,15 +64,11 @@ export function generateSealingKeyPair(): { publicKey: string; privateKey: strin
 /** Encrypts `data` so only the holder of the private key matching `recipient` can read it. */
 export function seal(data: SealedContact, recipient: KeyObject | string): string {
   const pub = toPublicKey(recipient);
-  const alg = pub.asymmetricKeyType;
-  const kid = keyId(pub);
+  const { alg, id: kid } = spkiOf(pub);
   let keyPart: Buffer;
   let aesKey: Buffer;
   if (alg === 'x25519') {
-    const eph = generateKeyPairSync('x25519');
-    const ephPub = eph.publicKey.export({ type: 'spki', format: 'der' });
-    aesKey = deriveKey(diffieHellman({ privateKey: eph.privateKey, publicKey: pub }), ephPub, pub);
-    keyPart = ephPub;
+    ({ ephPub: keyPart, aesKey } = sessionFor(pub));
   } else if (alg === 'rsa') {
     aesKey = randomBytes(32);
     keyPart = publicEncrypt({ key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, aesKey);
@@ -75,8 +83,27 @@ export function seal(data: SealedContact, recipient: KeyObject | string): string
   return `${header}.${b64(iv)}.${b64(ct)}`;
 }
 
+/**
+ * The ephemeral X25519 key and the AES key agreed with it, reused for a bounded number of messages to one
+ * recipient: generating a key pair and a Diffie-Hellman per message was a quarter of the submission hot path.
+ * Safe because every message gets a fresh random 96-bit IV (GCM's limit is 2^32 messages per key; we rotate
+ * after 10,000 or ten minutes) and the recipient key is static anyway; the sealed format is unchanged.
+ */
+const sessions = new WeakMap<KeyObject, { ephPub: Buffer; aesKey: Buffer; uses: number; until: number }>();
+function sessionFor(pub: KeyObject): { ephPub: Buffer; aesKey: Buffer } {
+  let s = sessions.get(pub);
+  if (!s || s.uses >= 10_000 || Date.now() > s.until) {
+    const eph = generateKeyPairSync('x25519');
+    const ephPub = eph.publicKey.export({ type: 'spki', format: 'der' });
+    s = { ephPub, aesKey: deriveKey(diffieHellman({ privateKey: eph.privateKey, publicKey: pub }), ephPub, pub), uses: 0, until: Date.now() + 600_000 };
+    sessions.set(pub, s);
+  }
+  s.uses++;
+  return s;
+}
+
 function deriveKey(shared: Buffer, ephPub: Buffer, recipient: KeyObject): Buffer {
-  const salt = Buffer.concat([ephPub, recipient.export({ type: 'spki', format: 'der' })]);
+  const salt = Buffer.concat([ephPub, spkiOf(recipient).spki]);
   return Buffer.from(hkdfSync('sha256', shared, salt, INFO, 32));
 }
 

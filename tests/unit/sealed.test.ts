@@ -19,7 +19,7 @@ describe('sealed contact details', () => {
     expect(openSealed(seal(contact, rsa.publicKey), rsa.privateKey)).toEqual(contact);
   });
 
-  it('is different every time (fresh ephemeral key and IV)', () => {
+  it('is different every time (fresh IV; the ephemeral key rotates)', () => {
     const x = generateSealingKeyPair();
     expect(seal(contact, x.publicKey)).not.toBe(seal(contact, x.publicKey));
   });

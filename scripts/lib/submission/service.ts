@@ -10,7 +10,7 @@
  *   crash between creating the issue and recording the delivery never duplicates it.
  * - Deliveries of one job never overlap: in-process by the in-flight map, across processes by the outbox lock.
  */
-import { createHmac, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Bureau } from '../../../schemas/bureau.ts';
 import type { Submission } from '../../../schemas/submission.ts';
 import type { CodeList } from '../code-list.ts';
@@ -60,12 +60,12 @@ class DeliveryTimeoutError extends Error {
 }
 
 /** Hash of an idempotency key under the server secret (stored instead of the key's meaning). */
-export function keyHashOf(secret: Buffer, key: string): string {
+export function keyHashOf(secret: Buffer | KeyObject, key: string): string {
   return createHmac('sha256', secret).update(`idempotency-key\0${key}`).digest('base64url').slice(0, 22);
 }
 
 /** A key for clients that sent none: the same client sending the same content twice gets the same key. */
-export function derivedKey(secret: Buffer, client: string, canonicalContent: string): string {
+export function derivedKey(secret: Buffer | KeyObject, client: string, canonicalContent: string): string {
   return `derived-${createHmac('sha256', secret).update(`derived-key\0${client}\0${canonicalContent}`).digest('base64url').slice(0, 32)}`;
 }
 
@@ -75,6 +75,20 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
   const timeoutMs = deps.deliveryTimeoutMs ?? 10_000;
   const backoff = deps.backoff ?? { baseMs: 5_000, maxMs: 10 * 60_000 };
   const prefix = deps.bureau.codePrefix;
+  // HMAC keys prepared once: re-deriving a key object from bytes on every call is measurable at load.
+  const secret = createSecretKey(deps.secret);
+  // Due dates depend on the receiving day and category only: computed once per day and category.
+  const dueCache = new Map<string, string>();
+  const due = (received: Date, category: Submission['category']) => {
+    const k = `${chinaDate(received)}|${category}`;
+    let d = dueCache.get(k);
+    if (!d) {
+      if (dueCache.size > 1000) dueCache.clear();
+      d = dueDate(deps.bureau, deps.calendar, received, category);
+      dueCache.set(k, d);
+    }
+    return d;
+  };
 
   /** keyHash → receipt, for repeats seen by this process (bounded; the outbox on disk is the truth). */
   const known = new Map<string, Receipt>();
@@ -148,7 +162,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
   return {
     /** Accepts a valid submission. Resolves once it is durable; `status` says whether the issue exists yet. */
     async submit(input: SubmitInput): Promise<Receipt> {
-      const keyHash = keyHashOf(deps.secret, input.key);
+      const keyHash = keyHashOf(secret, input.key);
       const seen = known.get(keyHash);
       if (seen) {
         const job = seen.status === 'queued' ? await deps.outbox.get(parseTrackingCode(seen.trackingCode)!.hash) : null;
@@ -157,13 +171,13 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       const s = input.submission;
       const received = now();
       const receivedAt = received.toISOString();
-      const deadline = dueDate(deps.bureau, deps.calendar, received, s.category);
+      const deadline = due(received, s.category);
       const office = deps.bureau.routing[s.category];
       const warnings = codeWarnings(s, deps.codeList);
       const sealedContact = seal({ name: s.submitterName, contact: s.contact }, deps.sealingKey);
       const year = chinaDate(received).slice(0, 4);
       for (let attempt = 0; attempt < 20; attempt++) {
-        const hash = trackingHash(deps.secret, input.key, attempt);
+        const hash = trackingHash(secret, input.key, attempt);
         const trackingCode = formatTrackingCode(prefix, year, hash);
         const issue = renderIssue({ submission: s, trackingCode, key: keyHash, receivedAt, deadline, office, sealedContact, warnings, objectionTitle: input.objectionTitle });
         const job: OutboxJob = {

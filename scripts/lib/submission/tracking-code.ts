@@ -5,13 +5,13 @@
  * codes (not sequential; 32^6 ≈ 10^9 values, and /track is rate-limited). `attempt` picks another code in the rare
  * case two keys collide (the outbox claims codes exclusively).
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 
 /** Crockford's alphabet: no I, L, O, U, so codes read aloud over the phone are unambiguous. */
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** Six characters identifying a submission (the outbox's file name). */
-export function trackingHash(secret: Buffer | string, key: string, attempt = 0): string {
+export function trackingHash(secret: Buffer | string | KeyObject, key: string, attempt = 0): string {
   const mac = createHmac('sha256', secret).update(`tracking-code\0${attempt}\0${key}`).digest();
   let out = '';
   // 30 bits from the first four bytes.

@@ -94,7 +94,9 @@ export function createLocalTracker(options: LocalTrackerOptions): TrackerPort & 
       const existing = await this.findIssueByMarker(marker);
       if (existing) return existing;
       const stamp = now().toISOString();
-      for (let n = nextGuess; ; n++) {
+      // Each concurrent create reserves its own guess synchronously; otherwise N parallel creates all race for the
+      // same number and the k-th retries k times (EEXIST), which dominated the submission benchmark.
+      for (let n = nextGuess++; ; n = nextGuess++) {
         let handle;
         try {
           handle = await open(issuePath(n), 'wx');
@@ -102,7 +104,7 @@ export function createLocalTracker(options: LocalTrackerOptions): TrackerPort & 
           if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
           throw e;
         }
-        nextGuess = n + 1;
+        nextGuess = Math.max(nextGuess, n + 1);
         const issue: StoredIssue = {
           number: n, title, body, labels: [...new Set(labels)], state: 'open', author: actor,
           createdAt: stamp, updatedAt: stamp, closedAt: null, url: `tracker://local/issues/${n}`, comments: [],
