@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+// @ts-expect-error autocannon ships no type declarations
 import autocannon from 'autocannon';
 
 const arg = (name: string, fallback: number) => {

@@ -52,8 +52,9 @@ export function enhanceSubmissionPage(doc: Document): void {
     storage.clear();
     return;
   }
-  const form = doc.getElementById('submission-form') as HTMLFormElement | null;
-  if (!form || form.dataset.enhanced) return;
+  const found = doc.getElementById('submission-form') as HTMLFormElement | null;
+  if (!found || found.dataset.enhanced) return;
+  const form: HTMLFormElement = found;
   form.dataset.enhanced = 'true';
   const summary = doc.getElementById('error-summary');
   if (summary) summary.focus();
@@ -133,8 +134,7 @@ export function enhanceSubmissionPage(doc: Document): void {
       ul.append(li);
     }
     box.append(h, ul);
-    const anchor = doc.getElementById('draft-notice') ?? form;
-    anchor.before(box);
+    (doc.getElementById('draft-notice') ?? form).before(box);
     if (!doc.title.startsWith('错误：')) doc.title = `错误：${doc.title}`;
     box.focus();
   }
@@ -295,7 +295,8 @@ export function enhanceSubmissionPage(doc: Document): void {
       submitButton.textContent = '正在提交…';
     }
     try {
-      const res = await fetch(form.action, {
+      // getAttribute, not form.action: the "add another case" button is named `action` and shadows the property.
+      const res = await fetch(form.getAttribute('action') ?? '/submit', {
         method: 'POST',
         body: new URLSearchParams(pairs(false)),
         headers: { accept: 'text/html' },

@@ -159,17 +159,18 @@ export async function handleSubmissionPost(request: Request, ctx: PostContext): 
   if (transport.honeypot && transport.honeypot.trim() !== '') {
     return invalid([{ field: 'form', message: '提交未被接受：隐藏的“网址”栏被填写了（通常是浏览器自动填写）。请直接再次提交。' }], genuineForm);
   }
-  if (isForm || transport.formToken !== undefined) {
-    if (token === 'missing' || token === 'invalid') return invalid([{ field: 'form', message: '请在本网站的提交页面填写表单后提交（页面校验信息缺失或无效）。' }], false);
-    if (token === 'too-fast') return invalid([{ field: 'form', message: '提交得太快了。请检查填写的内容，然后再次提交。' }], true);
-    if (token === 'expired') return invalid([{ field: 'form', message: '页面打开的时间太长了。请检查填写的内容，然后再次提交。' }], true);
+  const checkToken = isForm || transport.formToken !== undefined;
+  if (checkToken && (token === 'missing' || token === 'invalid')) {
+    return invalid([{ field: 'form', message: '请在本网站的提交页面填写表单后提交（页面校验信息缺失或无效）。' }], false);
   }
+  // Field errors first: a person who is told what to fix is not also told they were too fast.
+  const parsed = parseSubmission(input);
+  if (!parsed.ok) return invalid(parsed.errors, genuineForm);
+  if (checkToken && token === 'too-fast') return invalid([{ field: 'form', message: '提交得太快了。请检查填写的内容，然后再次提交。' }], true);
+  if (checkToken && token === 'expired') return invalid([{ field: 'form', message: '页面打开的时间太长了。请检查填写的内容，然后再次提交。' }], true);
   if (runtime.captcha && !(await runtime.captcha.verify(transport.captchaToken ?? '', ip))) {
     return invalid([{ field: 'captchaToken', message: '完成人机验证后再提交' }], genuineForm);
   }
-
-  const parsed = parseSubmission(input);
-  if (!parsed.ok) return invalid(parsed.errors, genuineForm);
 
   let key = transport.idempotencyKey?.trim();
   if (key && !KEY.test(key)) {

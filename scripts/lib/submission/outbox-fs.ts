@@ -176,6 +176,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
           }
         } catch (e) {
           // The segment may hold a partial batch: start a fresh one, and tell every waiter it failed.
+          await writer.fh?.close().catch(() => {});
           writer.fh = null;
           for (const b of batch) b.fail(e);
         }
