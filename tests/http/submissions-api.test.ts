@@ -187,6 +187,42 @@ describe.skipIf(!existsSync('scripts/lib/triage/run.ts'))('in-process triage on 
   });
 });
 
+describe('optional CAPTCHA (siteverify protocol, no Google services)', () => {
+  let verifier: import('node:http').Server;
+  let guarded: RunningServer;
+  const asked: string[] = [];
+  beforeAll(async () => {
+    const { createServer } = await import('node:http');
+    verifier = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        asked.push(`${form.get('secret')}|${form.get('response')}`);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ success: form.get('response') === 'human-token' && form.get('secret') === 'captcha-secret' }));
+      });
+    });
+    await new Promise<void>((r) => verifier.listen(0, '127.0.0.1', r));
+    const { port } = verifier.address() as { port: number };
+    guarded = await startServer({ SUBMIT_RATE_LIMIT: 'off', CAPTCHA_VERIFY_URL: `http://127.0.0.1:${port}/siteverify`, CAPTCHA_SECRET: 'captcha-secret' });
+  });
+  afterAll(async () => {
+    await guarded?.stop();
+    verifier?.close();
+  });
+
+  it('refuses a submission without a good token and accepts one with it', async () => {
+    const refused = await postJson(guarded.url, validSubmission(40, { captchaToken: 'robot' }));
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors).toEqual([{ field: 'captchaToken', message: '完成人机验证后再提交' }]);
+    expect(guarded.localIssues()).toHaveLength(0);
+    const ok = await postJson(guarded.url, validSubmission(41, { captchaToken: 'human-token' }));
+    expect(ok.status).toBe(201);
+    expect(asked).toEqual(['captcha-secret|robot', 'captcha-secret|human-token']);
+  });
+});
+
 describe('rate limiting', () => {
   let limited: RunningServer;
   beforeAll(async () => {

@@ -131,6 +131,21 @@ describe('/submit without JavaScript', () => {
     expect(res.status).toBe(403);
   });
 
+  it('pre-fills an objection to a published announcement and records what it objects to', async () => {
+    const page = await (await fetch(`${server.url}/submit?objection=announcements/2026-10-monthly`)).text();
+    expect(page).toContain('您正在对公告《2026年10月DRG付费月告知》提出异议申诉');
+    expect(page).toContain('name="objection" value="announcements/2026-10-monthly"');
+    expect(page).toContain('value="对《2026年10月DRG付费月告知》的异议申诉"');
+    const token = /name="formToken" value="([^"]+)"/.exec(page)![1];
+    await sleep(2100);
+    const html = await (await postForm(server.url, { formToken: token, ...fields, category: 'core-elements', objection: 'announcements/2026-10-monthly', title: '对《2026年10月DRG付费月告知》的异议申诉' })).text();
+    const code = /id="tracking-code">([^<]+)</.exec(html)![1];
+    const issue = server.localIssues().find((i) => i.body.includes(code))!;
+    expect(issue.body).toContain('### 异议对象\n\n对公告《2026年10月DRG付费月告知》的异议申诉（`announcements/2026-10-monthly`）');
+    // Not for an announcement that is not published yet.
+    expect(await (await fetch(`${server.url}/submit?objection=announcements/2099-future`)).text()).not.toContain('name="objection"');
+  });
+
   it('ignores an objection link to an unknown announcement', async () => {
     const res = await fetch(`${server.url}/submit?objection=announcements/does-not-exist`);
     expect(res.status).toBe(200);

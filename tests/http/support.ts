@@ -30,7 +30,8 @@ export async function ensureBuilt(): Promise<string> {
       if (existsSync(done)) return dir;
       const astro = resolve('node_modules/astro/bin/astro.mjs');
       const r = spawnSync(node, [astro, 'build'], {
-        env: { ...process.env, ASTRO_OUT_DIR: dir, ASTRO_CACHE_DIR: `node_modules/.astro-${dir}`, ASTRO_TELEMETRY_DISABLED: '1' },
+        // The fixture content has announcements (objection links), including one dated in the future.
+        env: { ...process.env, ASTRO_OUT_DIR: dir, ASTRO_CACHE_DIR: `node_modules/.astro-${dir}`, ASTRO_TELEMETRY_DISABLED: '1', CONTENT_DIR: 'tests/fixtures/site-content' },
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
       });
