@@ -1,11 +1,11 @@
 /**
- * Where the content collections live. CONTENT_DIR lets the build benchmark and tests point the same
- * site at a generated corpus; everything else uses ./content.
+ * Where the content collections live: CONTENT_DIR, else ./content in the working directory (scripts,
+ * the build and the server all run from the repository root). Resolved from the working directory, not
+ * import.meta.url, because bundled into the build's chunks import.meta.url no longer points into the
+ * repository. CONTENT_DIR lets the build benchmark and tests point the same site at a generated corpus.
  */
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const defaultContentDir = fileURLToPath(new URL('../../content/', import.meta.url));
 export function contentDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CONTENT_DIR ? resolve(env.CONTENT_DIR) : defaultContentDir;
+  return resolve(env.CONTENT_DIR ?? 'content');
 }

@@ -1,10 +1,9 @@
 /** The export files beside the summaries (content/summaries/*.xlsx|*.csv), for the site's download route. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { contentDir } from '../content-dir.ts';
 
-// Not contentDir(): bundled into the build's prerender chunks its import.meta.url no longer points into
-// the repository. The build runs from the repository root, so ./content (or CONTENT_DIR) is right.
-const folder = () => join(resolve(process.env.CONTENT_DIR ?? 'content'), 'summaries');
+const folder = () => join(contentDir(), 'summaries');
 
 export function listDownloads(): string[] {
   if (!existsSync(folder())) return [];
