@@ -12,7 +12,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -112,6 +112,11 @@ async function measureBrowser(outDir: string, port: number, query: string) {
       searchRaw: search.reduce((s, r) => s + r.raw, 0),
       searchGzip: search.reduce((s, r) => s + r.gzip, 0),
       searchRequests: search.length,
+      searchByKind: Object.entries(search.reduce<Record<string, number>>((acc, r) => {
+        const kind = /\.wasm/.test(r.url) ? 'wasm' : /pagefind\.js$/.test(r.url) ? 'pagefind.js' : /\.pf_index$/.test(r.url) ? 'index chunks' : /\.pf_filter$/.test(r.url) ? 'filter chunks' : /\.pf_fragment$/.test(r.url) ? 'fragments' : /\.pf_meta$/.test(r.url) ? 'meta' : r.type;
+        acc[kind] = (acc[kind] ?? 0) + r.gzip;
+        return acc;
+      }, {})).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)}`).join(', '),
       replyHtmlGzip: gzipSync(replyHtml).length,
       replyAssetsGzip: assetGzip,
       replyScripts: scripts,
@@ -162,7 +167,7 @@ if (!Number.isInteger(n) || n < 20) throw new Error('--n must be an integer >= 2
 const sizes = values.scaling ? [Math.round(n / 4), Math.round(n / 2), n] : [n];
 const results = [];
 for (const size of sizes) {
-  console.log(`\n== N = ${size} replies, ${Math.floor(size / 20)} announcements ==`);
+  console.log(`\n== N = ${size} replies, ${Math.floor(size / 20)} announcements (load average before: ${loadavg()[0].toFixed(2)}) ==`);
   const r = await bench(size, size === n);
   results.push(r);
   const total = r.build.seconds + r.index.seconds;
@@ -177,6 +182,7 @@ for (const size of sizes) {
   if (r.browser) {
     const b = r.browser;
     console.log(`first search result:    ${kb(b.searchRaw)} as served (${b.searchRequests} requests), ${kb(b.searchGzip)} gzip-compressed   target <= 300 KB`);
+    console.log(`  by kind (KB gzip):    ${b.searchByKind}`);
     console.log(`reply page:             ${kb(b.replyHtmlGzip + b.replyAssetsGzip)} gzip (HTML ${kb(b.replyHtmlGzip)}, CSS/JS files ${kb(b.replyAssetsGzip)}), ${b.replyScripts} <script> tags   target <= 30 KB, 0 JS`);
   }
 }
