@@ -89,9 +89,11 @@ export function keyByZh<K extends string>(table: Record<K, { zh: string }>, zh: 
  * A period an announcement or summary covers: a year `2026`, a half-year `2026H1`, a quarter `2026Q3`
  * or a month `2026-10`.
  */
-export const periodSchema = z
-  .string()
-  .regex(/^\d{4}(?:-(?:0[1-9]|1[0-2])|Q[1-4]|H[12])?$/, '期间格式应为 2026、2026H1、2026Q3 或 2026-10');
+export const periodSchema = z.preprocess(
+  // YAML reads an unquoted `period: 2026` as a number; a year is still a year.
+  (value) => (typeof value === 'number' ? String(value) : value),
+  z.string().regex(/^\d{4}(?:-(?:0[1-9]|1[0-2])|Q[1-4]|H[12])?$/, '期间格式应为 2026、2026H1、2026Q3 或 2026-10'),
+);
 
 /** A calendar date. YAML turns `2024-07-10` into a Date; a quoted string is accepted too. */
 export const dateSchema = z.coerce.date({ error: '日期格式应为 YYYY-MM-DD' });

@@ -14,6 +14,16 @@ export function zhDate(date: Date): string {
   return `${y}年${m}月${d}日`;
 }
 
+/**
+ * How an issue date reads when the source printed only the year (policy `issuedPrecision: year`, e.g.
+ * the undated 济源 draft): `2024年（未注明具体日期）`, never a made-up day. `datetime` is then `2024`.
+ */
+export function zhIssued(date: Date, precision: 'day' | 'year'): { text: string; datetime: string } {
+  return precision === 'year'
+    ? { text: `${date.getUTCFullYear()}年（未注明具体日期）`, datetime: String(date.getUTCFullYear()) }
+    : { text: zhDate(date), datetime: isoDate(date) };
+}
+
 /** `2024-07-10` for `<time datetime>` and sorting. Dates in content are calendar days (UTC midnight). */
 export function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);

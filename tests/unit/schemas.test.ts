@@ -137,6 +137,12 @@ describe('announcement schema', () => {
     expect(problems(announcementSchema, { ...announcement, type: 'quarterly-announcement' })).toEqual(['content/x.md: period: 季公告的期间应为季度（2026Q3）']);
   });
 
+  it('reads an unquoted YAML year (a number) as the year period', () => {
+    const annual = { ...announcement, type: 'annual-report', period: 2025 };
+    expect(problems(announcementSchema, annual)).toEqual([]);
+    expect(announcementSchema.parse(annual).period).toBe('2025');
+  });
+
   it('rejects a malformed period and a table with neither CSV nor rows', () => {
     expect(problems(announcementSchema, { ...announcement, period: '2026-13' })).toEqual(['content/x.md: period: 期间格式应为 2026、2026H1、2026Q3 或 2026-10']);
     expect(problems(announcementSchema, { ...announcement, tables: [{ caption: '表1' }] })).toEqual(['content/x.md: tables.0: 数据表需提供 csv 或 columns + rows']);
