@@ -34,7 +34,11 @@ try {
   const { sealed, where } = await sealedFor(target);
   const contact = openSealed(sealed, loadOpeningKey());
   if (json) console.log(JSON.stringify(contact));
-  else console.log(`${where}\n填报人：${contact.name}\n联系方式：${contact.contact}`);
+  else {
+    console.log(`${where}\n填报人：${contact.name}\n联系方式：${contact.contact}`);
+    // Present when the submitted text held personal data that the issue shows masked.
+    if (contact.original) console.log(`\n原文标题：${contact.original.title}\n原文内容：\n${contact.original.details}`);
+  }
 } catch (e) {
   console.error(`解密失败：${(e as Error).message}`);
   process.exit(1);

@@ -21,6 +21,11 @@ export interface SealedContact {
   name: string;
   /** 联系方式. */
   contact: string;
+  /**
+   * The submitter's own title and details, when they contained personal data (a phone number, a name after
+   * 联系人…) that was masked in the issue: staff still read exactly what was sent (nothing is lost).
+   */
+  original?: { title: string; details: string };
 }
 
 const VERSION = 'sealed1';
@@ -141,5 +146,7 @@ export function openSealed(sealed: string, privateKey: KeyObject | string): Seal
     throw new Error('解密失败：内容被改动或私钥不匹配');
   }
   const data = JSON.parse(plain) as SealedContact;
-  return { name: String(data.name ?? ''), contact: String(data.contact ?? '') };
+  const opened: SealedContact = { name: String(data.name ?? ''), contact: String(data.contact ?? '') };
+  if (data.original) opened.original = { title: String(data.original.title ?? ''), details: String(data.original.details ?? '') };
+  return opened;
 }

@@ -15,6 +15,7 @@ import type { Bureau } from '../../../schemas/bureau.ts';
 import type { Submission } from '../../../schemas/submission.ts';
 import type { CodeList } from '../code-list.ts';
 import { dueDate } from '../due.ts';
+import { redact } from '../redact.ts';
 import { seal } from '../sealed.ts';
 import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
@@ -174,12 +175,24 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       const deadline = due(received, s.category);
       const office = deps.bureau.routing[s.category];
       const warnings = codeWarnings(s, deps.codeList);
-      const sealedContact = seal({ name: s.submitterName, contact: s.contact }, deps.sealingKey);
+      // Free text may carry personal data too ("请联系王主任 139…"): masked in the issue, kept sealed for staff.
+      const keep = [deps.bureau.contact.phone, deps.bureau.contact.email].filter((k): k is string => !!k);
+      const own = (t: string) => [s.submitterName, s.contact].filter((v) => v.trim().length >= 2).reduce((acc, v) => acc.split(v).join('【已隐去个人信息】'), t);
+      const title = redact(own(s.title), { keep });
+      const details = redact(own(s.details), { keep });
+      title.removed.push(...(own(s.title) !== s.title ? (['name'] as const) : []));
+      details.removed.push(...(own(s.details) !== s.details ? (['name'] as const) : []));
+      const masked = title.removed.length + details.removed.length > 0;
+      const sealedContact = seal(
+        { name: s.submitterName, contact: s.contact, ...(masked ? { original: { title: s.title, details: s.details } } : {}) },
+        deps.sealingKey,
+      );
+      const shown: Submission = masked ? { ...s, title: title.text, details: details.text } : s;
       const year = chinaDate(received).slice(0, 4);
       for (let attempt = 0; attempt < 20; attempt++) {
         const hash = trackingHash(secret, input.key, attempt);
         const trackingCode = formatTrackingCode(prefix, year, hash);
-        const issue = renderIssue({ submission: s, trackingCode, key: keyHash, receivedAt, deadline, office, sealedContact, warnings, objectionTitle: input.objectionTitle });
+        const issue = renderIssue({ submission: shown, trackingCode, key: keyHash, receivedAt, deadline, office, sealedContact, warnings, objectionTitle: input.objectionTitle });
         const job: OutboxJob = {
           v: 1, hash, trackingCode, keyHash, receivedAt, category: s.category, office, deadline, warnings,
           issue: { title: issue.title, body: issue.body, labels: issue.labels },
