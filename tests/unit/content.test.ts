@@ -3,6 +3,7 @@
  * the file and the field named (issue 2); the committed content/ is valid, cross-links resolve, the
  * seed documents are exactly what the importer produces, and the words search must find are in the text.
  */
+import { stripVTControlCharacters } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,7 +92,8 @@ describe('astro build', () => {
           ASTRO_CACHE_DIR: join(tmp, 'cache'),
         },
       });
-      const output = `${result.stdout}\n${result.stderr}`;
+      // Under CI=true Astro's logger colours its output (picocolors honours CI): compare the plain text.
+      const output = stripVTControlCharacters(`${result.stdout}\n${result.stderr}`);
       expect(result.status, output).not.toBe(0);
       expect(output).toContain('InvalidContentEntryDataError');
       expect(output).toContain(join(repoRoot, badFile));
