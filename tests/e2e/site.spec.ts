@@ -96,7 +96,7 @@ test.describe('without JavaScript', () => {
 
 test('announcements list, about page with the bureau’s limits and contact', async ({ page }) => {
   await page.goto('/');
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '公告' }).click();
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '公告', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('公告');
   await expect(page.getByRole('navigation', { name: '筛选' }).getByRole('list', { name: '按公告类型' })).toContainText('月告知');
 

@@ -15,7 +15,7 @@ import type { Bureau } from '../../../schemas/bureau.ts';
 import type { Submission } from '../../../schemas/submission.ts';
 import type { CodeList } from '../code-list.ts';
 import { dueDate } from '../due.ts';
-import { redact } from '../redact.ts';
+import { redact, redactionMarks } from '../redact.ts';
 import { seal } from '../sealed.ts';
 import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
@@ -177,7 +177,12 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       const warnings = codeWarnings(s, deps.codeList);
       // Free text may carry personal data too ("请联系王主任 139…"): masked in the issue, kept sealed for staff.
       const keep = [deps.bureau.contact.phone, deps.bureau.contact.email].filter((k): k is string => !!k);
-      const own = (t: string) => [s.submitterName, s.contact].filter((v) => v.trim().length >= 2).reduce((acc, v) => acc.split(v).join('【已隐去个人信息】'), t);
+      // The submitter's own name and contact, wherever they were typed, get the same marks as the public site's.
+      const ownData: [string, string][] = [
+        [s.submitterName, redactionMarks.name],
+        [s.contact, s.contact.includes('@') ? redactionMarks.email : redactionMarks.phone],
+      ];
+      const own = (t: string) => ownData.filter(([v]) => v.trim().length >= 2).reduce((acc, [v, mark]) => acc.split(v).join(mark), t);
       const title = redact(own(s.title), { keep });
       const details = redact(own(s.details), { keep });
       title.removed.push(...(own(s.title) !== s.title ? (['name'] as const) : []));
