@@ -60,17 +60,17 @@ describe('checkOverdue on the local tracker', () => {
     for (const x of [a, b]) await triageIssue(port, x.issue.number, deps());
     const comments = async (n: number) => (await port.listComments(n)).length;
 
-    const dry = await checkOverdue(port, deps({ dryRun: true, today: '2026-10-19' }));
+    const dry = await checkOverdue(port, { ...deps({ dryRun: true }), today: '2026-10-19' });
     expect(dry.plans.filter((p) => p.operations.length)).toHaveLength(2);
     expect(await comments(a.issue.number)).toBe(1);
 
-    const cut = await checkOverdue(port, deps({ budget: 2, today: '2026-10-19' }));
+    const cut = await checkOverdue(port, { ...deps({ budget: 2 }), today: '2026-10-19' });
     expect(cut.budgetExhausted).toBe(true);
     expect(await comments(a.issue.number)).toBe(2);
     expect(await comments(b.issue.number)).toBe(1);
 
-    await checkOverdue(port, deps({ today: '2026-10-20' }));
-    await checkOverdue(port, deps({ today: '2026-10-21' }));
+    await checkOverdue(port, { ...deps(), today: '2026-10-20' });
+    await checkOverdue(port, { ...deps(), today: '2026-10-21' });
     expect(await comments(a.issue.number)).toBe(2); // told once, not every day
     expect(await comments(b.issue.number)).toBe(2);
     expect((await port.getIssue(b.issue.number))!.labels).toContain(flags.overdue);

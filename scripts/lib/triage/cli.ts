@@ -2,7 +2,7 @@
  * Shared shell of the triage entry scripts (triage.ts, staff.ts, check-overdue.ts): flags, dependencies from
  * the environment, and one readable line per result. `--dry-run` writes nothing; `--budget N` caps writes.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { categories, offices } from '../../../schemas/common.ts';
 import { loadBureau } from '../bureau.ts';
 import { loadCodeList } from '../code-list-fs.ts';
@@ -11,17 +11,15 @@ import { loadWorkCalendar } from '../workdays-fs.ts';
 import { describeOperation, toBudget } from './apply.ts';
 import type { OverdueResult, CommentResult, TriageDeps, TriageResult } from './run.ts';
 
-export function parseFlags(argv: string[], extra: Parameters<typeof parseArgs>[0]['options'] = {}) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'dry-run': { type: 'boolean', default: false },
-      budget: { type: 'string' },
-      issue: { type: 'string', multiple: true },
-      ...extra,
-    },
-  });
+const commonFlags = {
+  'dry-run': { type: 'boolean', default: false },
+  budget: { type: 'string' },
+  issue: { type: 'string', multiple: true },
+} as const satisfies ParseArgsOptionsConfig;
+
+export function parseFlags<Extra extends ParseArgsOptionsConfig = {}>(argv: string[], extra?: Extra) {
+  const options = { ...commonFlags, ...extra } as typeof commonFlags & Extra;
+  return parseArgs({ args: argv, allowPositionals: true, options });
 }
 
 /** Dependencies for this process: bureau settings, holiday calendar, code list, budget, bot login. */
