@@ -55,7 +55,13 @@ export function createWorkCalendar(overrides: HolidayOverrides = { holidays: [],
 
 /** The calendar date in China (UTC+8, no DST) of an instant. */
 export function chinaDate(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return chinaDateTime(instant).slice(0, 10);
+}
+
+/** `YYYY-MM-DD HH:mm` in China (UTC+8, no DST): how staff and submitters read a moment. */
+export function chinaDateTime(instant: Date | string): string {
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function nextDay(date: string, delta = 1): string {

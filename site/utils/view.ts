@@ -4,6 +4,7 @@
  */
 import { announcementTypes, type AnnouncementType } from '../../schemas/announcement.ts';
 import { categories, offices, outcomes, type CategoryKey, type OutcomeKey } from '../../schemas/common.ts';
+import { chinaDate } from '../../scripts/lib/workdays.ts';
 
 /** Items per list page: keeps a list page small (issue 2 benchmark builds 10,000 replies). */
 export const pageSize = 50;
@@ -31,8 +32,7 @@ export function isoDate(date: Date): string {
 
 /** The calendar day a build runs on in China (Asia/Shanghai), as a UTC-midnight Date like content dates. */
 export function chinaToday(now: Date = new Date()): Date {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  return new Date(`${day}T00:00:00Z`);
+  return new Date(`${chinaDate(now)}T00:00:00Z`);
 }
 
 /**

@@ -6,20 +6,10 @@
 import { announcementTypes, type AnnouncementType } from '../../../schemas/announcement.ts';
 import { categoryKeys, outcomeKeys, type CategoryKey } from '../../../schemas/common.ts';
 import type { Bureau } from '../../../schemas/bureau.ts';
+import { seededRandom } from '../../lib/seeded-random.ts';
 
 export interface CorpusFile { path: string; text: string }
 
-/** Mulberry32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const topics: Record<CategoryKey, string[]> = {
   policy: ['DRG付费政策衔接', '特例单议申报范围', '新药耗新技术除外支付', '医保基金预付', '日间手术支付政策', '中医优势病种付费'],
@@ -67,7 +57,7 @@ const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /** Replies and announcements for a corpus of `n` replies; policy ids for citations come from the real content. */
 export function generateCorpus(n: number, bureau: Bureau, policyIds: string[], seed = 20260101): CorpusFile[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const files: CorpusFile[] = [];
   const start = Date.UTC(2023, 0, 1);
   const span = Date.UTC(2026, 9, 1) - start;

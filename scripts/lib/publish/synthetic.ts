@@ -9,18 +9,8 @@ import type { Bureau } from '../../../schemas/bureau.ts';
 import { renderOpinionBlock } from '../opinion-block.ts';
 import { categoryLabel, flags, officeLabel, outcomeLabel, sourceLabel } from '../labels.ts';
 import type { TrackerPort } from '../tracker/port.ts';
+import { seededRandom } from '../seeded-random.ts';
 
-/** Small deterministic PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const topics: Record<CategoryKey, string[]> = {
   policy: ['特例单议申报流程', '预付金拨付办法', '日间手术支付政策', '新技术除外支付', '中医优势病种付费', '异地就医结算政策'],
@@ -69,7 +59,7 @@ export function syntheticOpinion(i: number, rnd: () => number, o: SyntheticOptio
  * option), so issues and comments carry the synthetic instants.
  */
 export async function fillTracker(at: (iso: string, actor: string) => TrackerPort, o: SyntheticOptions): Promise<void> {
-  const rnd = random(o.seed ?? 42);
+  const rnd = seededRandom(o.seed ?? 42);
   for (let i = 1; i <= o.count; i++) {
     const s = syntheticOpinion(i, rnd, o);
     const record = {

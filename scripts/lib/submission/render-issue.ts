@@ -10,8 +10,8 @@ import type { OpinionRecord } from '../../../schemas/opinion.ts';
 import { submissionLabels as L, type CodedItem, type FieldError, type Submission, type SubmissionCase } from '../../../schemas/submission.ts';
 import { categoryLabel, flags, sourceLabel } from '../labels.ts';
 import { renderOpinionBlock } from '../opinion-block.ts';
-import { chinaDate } from '../workdays.ts';
 import { codeSpan, neutraliseInline, neutraliseMarkdown, neutraliseTitle } from './neutralise.ts';
+import { chinaDate, chinaDateTime } from '../workdays.ts';
 
 export interface IssueInput {
   submission: Submission;
@@ -99,10 +99,6 @@ function casesTable(cases: SubmissionCase[]): string {
 }
 
 const section = (heading: string, content: string) => `### ${heading}\n\n${content.trim() === '' ? '_No response_' : content}`;
-const china = (iso: string) => {
-  const d = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
-  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
-};
 
 export function renderIssue(input: IssueInput): RenderedIssue {
   const s = input.submission;
@@ -110,7 +106,7 @@ export function renderIssue(input: IssueInput): RenderedIssue {
   const labels = [flags.opinion, sourceLabel(source), categoryLabel(s.category)];
   const parts: string[] = [];
   parts.push(
-    `**查询码** \`${input.trackingCode}\` · **收到** ${china(input.receivedAt)}（北京时间）· **答复期限** ${input.deadline} · **承办** ${offices[input.office].zh}`,
+    `**查询码** \`${input.trackingCode}\` · **收到** ${chinaDateTime(input.receivedAt)}（北京时间）· **答复期限** ${input.deadline} · **承办** ${offices[input.office].zh}`,
   );
   if (s.objection) {
     const title = input.objectionTitle ? `《${neutraliseInline(input.objectionTitle)}》` : '';

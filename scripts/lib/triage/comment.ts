@@ -10,6 +10,7 @@ import type { CodeKind } from '../../../schemas/codes.ts';
 import type { Classification } from '../classify/classifier.ts';
 import type { ExtractedCode } from '../classify/codes.ts';
 import { renderState, type TriageState } from './state.ts';
+import { chinaDateTime } from '../workdays.ts';
 
 /** Where the category in force came from. */
 export type CategorySource = 'classifier' | 'ticked' | 'label' | 'staff';
@@ -43,7 +44,6 @@ const kindNames: Record<CodeKind, string> = {
 };
 
 /** `2026-10-09 14:05` in China time (UTC+8). */
-const chinaTime = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 const cell = (s: string) => s.replace(/\|/g, '／').replace(/\n/g, ' ');
 
 export function codeCheck(code: ExtractedCode, hasCodeList: boolean): string {
@@ -97,7 +97,7 @@ export function renderTriageComment(v: TriageView): string {
   lines.push('', '**提及的编码**', '', codesTable(v.classification.codes, v.hasCodeList));
   if (v.state.log.length) {
     lines.push('', '**工作人员操作记录**', '');
-    for (const e of v.state.log) lines.push(`- ${chinaTime(e.at)} ${cell(e.by)}：${cell(e.text)}`);
+    for (const e of v.state.log) lines.push(`- ${chinaDateTime(e.at)} ${cell(e.by)}：${cell(e.text)}`);
   }
   lines.push(
     '',
