@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { parseOpinionBlock } from '../../scripts/lib/opinion-block.ts';
 import { postJson, startServer, validSubmission, type RunningServer } from './support.ts';
 
@@ -105,7 +106,7 @@ describe('POST /api/submissions', () => {
     expect((await postJson(server.url, validSubmission(10), { origin: 'https://evil.example' })).status).toBe(403);
     expect((await postJson(server.url, validSubmission(10), { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await postJson(server.url, validSubmission(10), { origin: server.url })).status).toBe(201);
-    expect((await postJson(server.url, validSubmission(11), { origin: 'https://example.github.io' })).status).toBe(201);
+    expect((await postJson(server.url, validSubmission(11), { origin: new URL(loadBureau().siteUrl).origin })).status).toBe(201);
   });
 
   it('accepts form-encoded and multipart posts to the API', async () => {
