@@ -20,7 +20,9 @@ export default defineConfig({
   adapter: node({ mode: 'standalone' }),
   integrations: [mdx(), sitemap({ filter: (page) => !/\/(submit|track|api)\b/.test(page) })],
   trailingSlash: 'ignore',
-  build: { format: 'directory', inlineStylesheets: 'always' },
+  // concurrency: pages await content rendering and file writes; rendering 4 at a time keeps the CPU busy
+  // (5,000 replies: 20-22 s instead of 23-31 s at 1, npm run bench:build on 2 cores).
+  build: { format: 'directory', inlineStylesheets: 'always', concurrency: 4 },
   security: { checkOrigin: false },
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
   devToolbar: { enabled: false },
