@@ -60,6 +60,20 @@ test('the content-type filter narrows results and is kept in the address', async
   await expect(page.locator('#search-results > li').first()).toContainText('政策文件');
 });
 
+test('typing then pressing Enter at once lists each result once', async ({ page }) => {
+  await page.goto('/search/');
+  // fill() fires the as-you-type search (300 ms later); Enter follows immediately, as a quick typist does.
+  await page.getByLabel('关键词').fill('医保');
+  await page.getByLabel('关键词').press('Enter');
+  const count = await announcedCount(page);
+  const results = page.locator('#search-results > li');
+  await expect(results).toHaveCount(Math.min(count, 10));
+  await page.waitForTimeout(800); // past the debounce: a second listing would have started by now
+  await expect(results).toHaveCount(Math.min(count, 10));
+  const hrefs = await results.locator('h2 a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+  expect(new Set(hrefs).size).toBe(hrefs.length);
+});
+
 test('a query with no match says so', async ({ page }) => {
   const results = await search(page, 'zqxjvkw');
   await expect(page.locator('#search-status')).toContainText('没有找到');
