@@ -4,6 +4,8 @@ import node from '@astrojs/node';
 import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
 import { readFileSync } from 'node:fs';
+import { announcementIndexPlugin } from './scripts/lib/announcement-index-fs.ts';
+import { contentDir } from './scripts/lib/content-dir.ts';
 
 const bureau = JSON.parse(readFileSync(new URL('./content/settings/bureau.json', import.meta.url), 'utf8'));
 
@@ -26,4 +28,7 @@ export default defineConfig({
   security: { checkOrigin: false },
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
   devToolbar: { enabled: false },
+  // The on-demand pages read announcement titles from this small module, never from astro:content (which would
+  // bundle every reply into the server: scripts/lib/announcement-index.ts).
+  vite: { plugins: [announcementIndexPlugin(contentDir())] },
 });

@@ -86,6 +86,8 @@ describe('queued submissions (GitHub failing)', () => {
     const until = Date.now() + 20_000;
     while (standIn.issues().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     expect(standIn.issues().filter((i) => (i.body ?? '').includes(body.trackingCode))).toHaveLength(1);
+    // The issue exists a moment before the server has read GitHub's answer and recorded the delivery.
+    while (stage((await track(gh.url, body.trackingCode)).html) !== '已受理' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     const again = await postJson(gh.url, validSubmission(2), { 'idempotency-key': 'queued-key-0001' });
     expect(again.status).toBe(201);
     expect(stage((await track(gh.url, body.trackingCode)).html)).toBe('已受理');
