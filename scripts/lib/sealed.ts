@@ -11,7 +11,7 @@
  * The header (everything before the IV) is authenticated as AAD, so parts cannot be swapped between messages.
  */
 import {
-  createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync,
+  createCipheriv, createDecipheriv, createSecretKey, createHash, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync,
   hkdfSync, privateDecrypt, publicEncrypt, randomBytes, constants, type KeyObject,
 } from 'node:crypto';
 
@@ -71,7 +71,7 @@ export function seal(data: SealedContact, recipient: KeyObject | string): string
   const pub = toPublicKey(recipient);
   const { alg, id: kid } = spkiOf(pub);
   let keyPart: Buffer;
-  let aesKey: Buffer;
+  let aesKey: Buffer | KeyObject;
   if (alg === 'x25519') {
     ({ ephPub: keyPart, aesKey } = sessionFor(pub));
   } else if (alg === 'rsa') {
@@ -94,13 +94,14 @@ export function seal(data: SealedContact, recipient: KeyObject | string): string
  * Safe because every message gets a fresh random 96-bit IV (GCM's limit is 2^32 messages per key; we rotate
  * after 10,000 or ten minutes) and the recipient key is static anyway; the sealed format is unchanged.
  */
-const sessions = new WeakMap<KeyObject, { ephPub: Buffer; aesKey: Buffer; uses: number; until: number }>();
-function sessionFor(pub: KeyObject): { ephPub: Buffer; aesKey: Buffer } {
+const sessions = new WeakMap<KeyObject, { ephPub: Buffer; aesKey: KeyObject; uses: number; until: number }>();
+function sessionFor(pub: KeyObject): { ephPub: Buffer; aesKey: KeyObject } {
   let s = sessions.get(pub);
   if (!s || s.uses >= 10_000 || Date.now() > s.until) {
     const eph = generateKeyPairSync('x25519');
     const ephPub = eph.publicKey.export({ type: 'spki', format: 'der' });
-    s = { ephPub, aesKey: deriveKey(diffieHellman({ privateKey: eph.privateKey, publicKey: pub }), ephPub, pub), uses: 0, until: Date.now() + 600_000 };
+    // A KeyObject, not bytes: createCipheriv would otherwise re-import the key on every message.
+    s = { ephPub, aesKey: createSecretKey(deriveKey(diffieHellman({ privateKey: eph.privateKey, publicKey: pub }), ephPub, pub)), uses: 0, until: Date.now() + 600_000 };
     sessions.set(pub, s);
   }
   s.uses++;
