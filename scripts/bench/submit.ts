@@ -135,7 +135,8 @@ try {
     [consistent && siteRun.errors === 0 && siteRun.non2xx === 0, '无丢失、无重复、无错误'],
   ] as const;
   for (const [ok, what] of checks) console.log(`  ${ok ? '达标' : '未达标'}  ${what}`);
-  process.exitCode = checks.every(([ok]) => ok) ? 0 : 1;
+  // Speed targets are reported, never fatal (README: benchmarks never fail on speed); losing or duplicating is.
+  process.exitCode = checks[3][0] ? 0 : 1;
 } finally {
   site.kill();
   bare.kill();
