@@ -163,9 +163,8 @@ async function bench(n: number, withBrowser: boolean) {
       if (repeat > 1) console.log(`  round ${round + 1}/${repeat}: build ${build.seconds.toFixed(1)} s + index ${index.seconds.toFixed(1)} s = ${(build.seconds + index.seconds).toFixed(1)} s, floor ${floor.seconds.toFixed(1)} s`);
     }
     const best = rounds.reduce((a, b) => (b.build.seconds + b.index.seconds < a.build.seconds + a.index.seconds ? b : a));
-    const bestFloor = rounds.reduce((a, b) => (b.floor.seconds < a.floor.seconds ? b : a)).floor;
     const { build, index } = best;
-    const floor = bestFloor;
+    const floor = rounds.reduce((a, b) => (b.floor.seconds < a.floor.seconds ? b : a)).floor;
     const client = join(outDir, 'client');
     const pagefindBytes = dirSize(join(client, 'pagefind'));
     const clientBytes = dirSize(client);

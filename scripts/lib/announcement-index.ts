@@ -6,6 +6,8 @@
  * which with 10,000 replies was a 64 MB module and ~7 s of every build (npm run bench:build).
  */
 import { slug } from 'github-slugger';
+import { dateSchema } from '../../schemas/common.ts';
+import { isoDate, isPublished } from '../../site/utils/view.ts';
 import { parseFrontmatter } from './frontmatter.ts';
 
 export interface AnnouncementIndexEntry {
@@ -24,12 +26,6 @@ export function collectionId(relativePath: string): string {
   return relativePath.replace(/\\/g, '/').replace(/\.mdx?$/, '').split('/').map((segment) => slug(segment)).join('/').replace(/\/index$/, '');
 }
 
-const day = (value: unknown): string | null => {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
-  return null;
-};
-
 /** Entries for the files given (path relative to the collection folder, and text); unusable files are left out (the build's schema check reports them). */
 export function announcementIndex(files: { path: string; text: string }[]): AnnouncementIndexEntry[] {
   const out: AnnouncementIndexEntry[] = [];
@@ -40,16 +36,17 @@ export function announcementIndex(files: { path: string; text: string }[]): Anno
     } catch {
       continue;
     }
-    const published = day(data.published);
-    if (typeof data.title !== 'string' || !published) continue;
-    out.push({ id: typeof data.slug === 'string' ? data.slug : collectionId(file.path), title: data.title, published });
+    // The same date rule as the announcement schema, so the index agrees with the pages on every file.
+    const published = dateSchema.safeParse(data.published);
+    if (typeof data.title !== 'string' || !published.success) continue;
+    out.push({ id: typeof data.slug === 'string' ? data.slug : collectionId(file.path), title: data.title, published: isoDate(published.data) });
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** The title of an announcement (`announcements/<id>` or `<id>`) published on or before `today` (YYYY-MM-DD). */
-export function publishedAnnouncementTitle(index: readonly AnnouncementIndexEntry[], ref: string, today: string): string | undefined {
+/** The title of an announcement (`announcements/<id>` or `<id>`) already published on `today` (the pages' rule, isPublished). */
+export function publishedAnnouncementTitle(index: readonly AnnouncementIndexEntry[], ref: string, today: Date): string | undefined {
   const id = ref.replace(/^announcements\//, '');
   const found = index.find((a) => a.id === id);
-  return found && found.published <= today ? found.title : undefined;
+  return found && isPublished(new Date(`${found.published}T00:00:00Z`), today) ? found.title : undefined;
 }

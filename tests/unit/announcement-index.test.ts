@@ -30,9 +30,9 @@ describe('announcement index', () => {
 
   it('names an announcement from its publish day on, not before', () => {
     const index = [{ id: '2026-12-monthly', title: '2026年12月月告知', published: '2026-12-28' }];
-    expect(publishedAnnouncementTitle(index, 'announcements/2026-12-monthly', '2026-12-27')).toBeUndefined();
-    expect(publishedAnnouncementTitle(index, 'announcements/2026-12-monthly', '2026-12-28')).toBe('2026年12月月告知');
-    expect(publishedAnnouncementTitle(index, '2026-12-monthly', '2027-01-05')).toBe('2026年12月月告知');
-    expect(publishedAnnouncementTitle(index, 'announcements/missing', '2027-01-05')).toBeUndefined();
+    expect(publishedAnnouncementTitle(index, 'announcements/2026-12-monthly', new Date('2026-12-27T00:00:00Z'))).toBeUndefined();
+    expect(publishedAnnouncementTitle(index, 'announcements/2026-12-monthly', new Date('2026-12-28T00:00:00Z'))).toBe('2026年12月月告知');
+    expect(publishedAnnouncementTitle(index, '2026-12-monthly', new Date('2027-01-05T00:00:00Z'))).toBe('2026年12月月告知');
+    expect(publishedAnnouncementTitle(index, 'announcements/missing', new Date('2027-01-05T00:00:00Z'))).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
  */
 import announcementIndex from 'virtual:drg/announcement-index';
 import { publishedAnnouncementTitle } from '../../../scripts/lib/announcement-index.ts';
-import { chinaDate } from '../../../scripts/lib/workdays.ts';
+import { chinaToday } from '../../utils/view.ts';
 import { getSubmissionRuntime, type SubmissionRuntime } from '../../../scripts/lib/submission/runtime.ts';
 
 const triageModules = import.meta.glob('../../../scripts/lib/triage/run.ts');
@@ -17,5 +17,5 @@ export function submissionRuntime(): SubmissionRuntime {
 
 /** The title of a published announcement (`announcements/<id>`), or undefined. */
 export async function announcementTitle(ref: string): Promise<string | undefined> {
-  return publishedAnnouncementTitle(announcementIndex, ref, chinaDate(new Date()));
+  return publishedAnnouncementTitle(announcementIndex, ref, chinaToday());
 }
