@@ -26,6 +26,11 @@ export function collectionId(relativePath: string): string {
   return relativePath.replace(/\\/g, '/').replace(/\.mdx?$/, '').split('/').map((segment) => slug(segment)).join('/').replace(/\/index$/, '');
 }
 
+/** The id of an entry: its frontmatter `slug` when set (the glob loader honours it), else collectionId of its path. */
+export function entryId(relativePath: string, data: Record<string, unknown>): string {
+  return typeof data.slug === 'string' ? data.slug : collectionId(relativePath);
+}
+
 /** Entries for the files given (path relative to the collection folder, and text); unusable files are left out (the build's schema check reports them). */
 export function announcementIndex(files: { path: string; text: string }[]): AnnouncementIndexEntry[] {
   const out: AnnouncementIndexEntry[] = [];
@@ -39,7 +44,7 @@ export function announcementIndex(files: { path: string; text: string }[]): Anno
     // The same date rule as the announcement schema, so the index agrees with the pages on every file.
     const published = dateSchema.safeParse(data.published);
     if (typeof data.title !== 'string' || !published.success) continue;
-    out.push({ id: typeof data.slug === 'string' ? data.slug : collectionId(file.path), title: data.title, published: isoDate(published.data) });
+    out.push({ id: entryId(file.path, data), title: data.title, published: isoDate(published.data) });
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }

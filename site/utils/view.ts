@@ -10,7 +10,7 @@ import { chinaDate } from '../../scripts/lib/workdays.ts';
 export const pageSize = 50;
 
 /** `2024年7月10日`, in China time so a date written as 2024-07-10 reads as that day everywhere. */
-export function zhDate(date: Date): string {
+export function zhDate(date: Date | string): string {
   const [y, m, d] = isoDate(date).split('-').map(Number);
   return `${y}年${m}月${d}日`;
 }
@@ -25,9 +25,12 @@ export function zhIssued(date: Date, precision: 'day' | 'year'): { text: string;
     : { text: zhDate(date), datetime: isoDate(date) };
 }
 
-/** `2024-07-10` for `<time datetime>` and sorting. Dates in content are calendar days (UTC midnight). */
-export function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
+/**
+ * `YYYY-MM-DD` of a content date (parsed to UTC midnight) or of a string that starts with one (a day, or an ISO
+ * timestamp as the tracker and frontmatter hold them).
+ */
+export function isoDate(date: Date | string): string {
+  return typeof date === 'string' ? date.slice(0, 10) : date.toISOString().slice(0, 10);
 }
 
 /** The calendar day a build runs on in China (Asia/Shanghai), as a UTC-midnight Date like content dates. */

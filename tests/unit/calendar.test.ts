@@ -3,7 +3,11 @@
  * annual settlement, half-years and year ends; deadlines on rest days or holidays move to the next
  * working day; statuses against the announcements that exist; the CI annotations.
  */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadAnnouncements } from '../../scripts/lib/publish/announcements-fs.ts';
 import { calendarAnnotations, calendarStatus, dueItems, rollToWorkday, type DueItem } from '../../scripts/lib/publish/calendar.ts';
 import { addOneMonth, monthEnd, quarterDays, quarterOfInstant, previousQuarter } from '../../scripts/lib/publish/periods.ts';
 import { createWorkCalendar } from '../../scripts/lib/workdays.ts';
@@ -99,5 +103,21 @@ describe('status and CI warnings', () => {
       '::warning title=公告逾期未发布::2026-08 monthly-notice应于2026-09-30前发布（每月月底前告知上月情况（泰州 二(一)）），尚未发布',
       '::notice title=公告待发布::2026-10 monthly-notice须在2026-11-30前发布，还剩25天',
     ]);
+  });
+});
+
+describe('announcements as the calendar check reads them', () => {
+  it('names each by the id its page has on the site (Astro glob loader ids, slug honoured)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drg-calendar-'));
+    try {
+      const monthly = readFileSync('tests/fixtures/site-content/announcements/2026-10-monthly.md', 'utf8');
+      mkdirSync(join(dir, 'announcements/2026'), { recursive: true });
+      writeFileSync(join(dir, 'announcements/2026/Oct Monthly 月告知.md'), monthly);
+      writeFileSync(join(dir, 'announcements/2026/renamed.md'), monthly.replace(/^---\n/, '---\nslug: 2026-10-notice\n'));
+      const ids = (await loadAnnouncements(dir)).map((a) => a.id).sort();
+      expect(ids).toEqual(['2026-10-notice', '2026/oct-monthly-月告知']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,9 @@
 /** Every announcement file (future-dated included) as the calendar needs it: type, period, day, title. */
 import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { announcementSchema } from '../../../schemas/announcement.ts';
+import { isoDate } from '../../../site/utils/view.ts';
+import { entryId } from '../announcement-index.ts';
 import { listContentFiles } from '../content-fs.ts';
 import { parseFrontmatter } from '../frontmatter.ts';
 import type { PublishedAnnouncement } from './calendar.ts';
@@ -8,10 +11,12 @@ import type { PublishedAnnouncement } from './calendar.ts';
 export async function loadAnnouncements(contentDir: string): Promise<PublishedAnnouncement[]> {
   const out: PublishedAnnouncement[] = [];
   for (const file of await listContentFiles(contentDir, 'announcements')) {
-    const parsed = announcementSchema.safeParse(parseFrontmatter(await readFile(file, 'utf8')).data);
+    const data = parseFrontmatter(await readFile(file, 'utf8')).data;
+    const parsed = announcementSchema.safeParse(data);
     if (!parsed.success) continue; // npm run validate reports it, naming the file and field
-    const id = file.slice(file.lastIndexOf('/announcements/') + '/announcements/'.length).replace(/\.mdx?$/, '');
-    out.push({ id, type: parsed.data.type, period: parsed.data.period, published: parsed.data.published.toISOString().slice(0, 10), title: parsed.data.title });
+    // The id the site gives the page (Astro's glob loader rule), so the calendar names the page that exists.
+    const id = entryId(relative(join(contentDir, 'announcements'), file), data);
+    out.push({ id, type: parsed.data.type, period: parsed.data.period, published: isoDate(parsed.data.published), title: parsed.data.title });
   }
   return out;
 }

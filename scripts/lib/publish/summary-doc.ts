@@ -7,18 +7,17 @@
 import { categories } from '../../../schemas/common.ts';
 import { summarySchema, type Summary } from '../../../schemas/summary.ts';
 import { parseFrontmatter, stringifyFrontmatter } from '../frontmatter.ts';
+import { isoDate, zhDate } from '../../../site/utils/view.ts';
 import type { OpinionFacts } from './facts.ts';
 import { quarterDays, quarterId, type Quarter } from './periods.ts';
 import { emptyPlan, planFile, type PublishPlan } from './plan.ts';
 import type { SummaryFigures } from './summary.ts';
 import { opinionsCsv, summaryWorkbook } from './workbook.ts';
 
-const zhDay = (day: string) => `${Number(day.slice(0, 4))}年${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
-
 /** The narrative: what the figures say, in plain sentences; honest about an empty quarter. */
 export function summaryBody(s: SummaryFigures, quarter: Quarter): string {
   const { start, end } = quarterDays(quarter);
-  const span = `${zhDay(start)}至${zhDay(end)}`;
+  const span = `${zhDate(start)}至${zhDate(end)}`;
   if (s.received === 0) {
     return `${span}，意见收集反馈系统中没有登记按病组（DRG）付费相关的意见建议，因此本季度没有答复用时、按期办结率和热点问题可供统计。\n\n如对付费政策、核心要素、分组技术或其他方面有意见建议，欢迎通过[意见提交页面](/submit)反映。\n`;
   }
@@ -29,15 +28,13 @@ export function summaryBody(s: SummaryFigures, quarter: Quarter): string {
     `${span}，共收到意见建议${s.received}条，已答复${s.answered}条，办理中${s.open}条${s.closedWithoutReply ? `，未答复即关闭${s.closedWithoutReply}条` : ''}。${timing}`,
     '',
     `按问题分类，${categories[topCategory[0] as keyof typeof categories]?.zh ?? topCategory[0]}最多（${topCategory[1]}条）。` +
-      (s.overdue.length ? `截至${zhDay(isoDay(s.asOf!))}，有${s.overdue.length}条意见超过答复期限尚未答复，已督促承办部门办理。` : '目前没有超过答复期限未答复的意见。') +
+      (s.overdue.length ? `截至${zhDate(s.asOf!)}，有${s.overdue.length}条意见超过答复期限尚未答复，已督促承办部门办理。` : '目前没有超过答复期限未答复的意见。') +
       (s.escalated.length ? `超出本级权限、需报送上级医保部门研究的意见${s.escalated.length}条。` : '') +
       (s.reserved.length ? `暂不采纳并留用、作为新版分组升级参考的意见${s.reserved.reduce((n, g) => n + g.items.length, 0)}条。` : ''),
     '',
   ];
   return lines.join('\n');
 }
-
-const isoDay = (d: Date | string) => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
 export interface SummaryFiles {
   id: string;
@@ -96,7 +93,7 @@ export async function planSummary(
   let files = fresh;
   if (existing !== null && figuresOnly(existing) === figuresOnly(fresh.markdown)) {
     const old = parseFrontmatter(existing).data;
-    const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+    const day = (v: unknown) => isoDate(v instanceof Date ? v : String(v));
     files = await renderSummaryFiles(figures, facts, quarter, day(old.published), old.asOf ? day(old.asOf) : day(old.published));
   }
   const plan = emptyPlan();

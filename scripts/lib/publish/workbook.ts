@@ -7,10 +7,10 @@
 import ExcelJS from 'exceljs';
 import { categories, offices, outcomes, sources, submitterTypes } from '../../../schemas/common.ts';
 import type { Summary } from '../../../schemas/summary.ts';
+import { isoDate } from '../../../site/utils/view.ts';
 import type { OpinionFacts } from './facts.ts';
 
 const zh = (table: Record<string, { zh: string }>, key: string | null) => (key && table[key]?.zh) || key || '';
-const day = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString().slice(0, 10));
 const percent = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
 /** Columns of the opinion list, shared by the workbook sheet and the CSV. */
@@ -95,7 +95,7 @@ export function summaryWorkbook(summary: Omit<Summary, 'downloads'>, facts: Opin
   const overview: (string | number)[][] = [
     ['项目', '数值'],
     ['季度', summary.quarter],
-    ['统计截至', summary.asOf ? day(summary.asOf) : day(summary.published)],
+    ['统计截至', summary.asOf ? isoDate(summary.asOf) : isoDate(summary.published)],
     ['收到意见', summary.received],
     ['已答复', summary.answered],
     ['办理中', summary.open],
@@ -120,11 +120,11 @@ export function summaryWorkbook(summary: Omit<Summary, 'downloads'>, facts: Opin
       { name: '汇总', rows: overview, widths: [30, 16] },
       { name: '分类统计', rows: breakdown, widths: [20, 10] },
       { name: '意见清单', rows: [opinionColumns.map((c) => c.header), ...facts.map((f) => opinionColumns.map((c) => c.value(f)))], widths: [18, 40, 12, 14, 14, 12, 12, 12, 12, 14, 8, 8, 20] },
-      { name: '逾期', rows: [['查询码', '主要意见及建议', '问题分类', '答复期限'], ...summary.overdue.map((o) => [o.code, o.title, zh(categories, o.category), day(o.due)])], widths: [18, 40, 12, 12] },
+      { name: '逾期', rows: [['查询码', '主要意见及建议', '问题分类', '答复期限'], ...summary.overdue.map((o) => [o.code, o.title, zh(categories, o.category), isoDate(o.due)])], widths: [18, 40, 12, 12] },
       { name: '报送上级', rows: [['查询码', '主要意见及建议', '问题分类'], ...summary.escalated.map((o) => [o.code, o.title, zh(categories, o.category)])], widths: [18, 40, 12] },
       { name: '意见留用', rows: [['ADRG', 'ADRG名称', '查询码', '主要意见及建议'], ...summary.reserved.flatMap((g) => g.items.map((i) => [g.adrg, g.name ?? '', i.code, i.title]))], widths: [10, 24, 18, 40] },
       { name: '热点问题', rows: [['热点', '类型', '名称', '本季度', '上季度', '变化'], ...summary.hotTopics.map((h) => [h.term, h.kind === 'code' ? '编码' : '词语', h.name ?? '', h.count, h.previous, h.count - h.previous])], widths: [16, 8, 24, 10, 10, 10] },
     ],
-    new Date(`${day(summary.published)}T00:00:00Z`),
+    new Date(`${isoDate(summary.published)}T00:00:00Z`),
   );
 }
