@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseSubmission, type Submission } from '../../schemas/submission.ts';
 import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { generateSealingKeyPair } from '../../scripts/lib/sealed.ts';
@@ -15,6 +15,17 @@ import type { TrackerPort } from '../../scripts/lib/tracker/port.ts';
 import { loadWorkCalendar } from '../../scripts/lib/workdays-fs.ts';
 
 const keys = generateSealingKeyPair();
+// Several outboxes per test stand for separate processes (one may "crash"); all are closed afterwards, so none
+// is left for the garbage collector to close.
+const opened: Outbox[] = [];
+const outboxAt = (options: Parameters<typeof createOutbox>[0]) => {
+  const outbox = createOutbox(options);
+  opened.push(outbox);
+  return outbox;
+};
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((o) => o.close()));
+});
 const secret = Buffer.from('0123456789abcdef0123456789abcdef');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,7 +65,7 @@ function switchable(inner: TrackerPort) {
 function setup(dir = mkdtempSync(join(tmpdir(), 'outbox-')), wrap: (o: Outbox) => Outbox = (o) => o) {
   const local = createLocalTracker({ dir: join(dir, 'tracker') });
   const { port, state } = switchable(local);
-  const outbox = wrap(createOutbox({ dir: join(dir, 'outbox') }));
+  const outbox = wrap(outboxAt({ dir: join(dir, 'outbox') }));
   const service = createSubmissionService({
     bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox, tracker: async () => port,
     sealingKey: createPublicKey(keys.publicKey), secret, log: () => {}, deliveryTimeoutMs: 300, backoff: { baseMs: 1, maxMs: 5 },
@@ -64,7 +75,7 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'outbox-')), wrap: (o: Outbox) =
 
 describe('outbox store', () => {
   it('claims a code exclusively and durably', async () => {
-    const outbox = createOutbox({ dir: mkdtempSync(join(tmpdir(), 'outbox-')) });
+    const outbox = outboxAt({ dir: mkdtempSync(join(tmpdir(), 'outbox-')) });
     const job = { v: 1 as const, hash: 'ABC123', trackingCode: 'JY-2026-ABC123', keyHash: 'a', receivedAt: new Date().toISOString(), category: 'policy' as const, office: 'admin' as const, deadline: '2026-12-01', warnings: [], issue: { title: 't', body: 'b', labels: [] } };
     expect(await outbox.claim(job)).toEqual({ created: true });
     const again = await outbox.claim({ ...job, keyHash: 'b' });
@@ -73,7 +84,7 @@ describe('outbox store', () => {
     await outbox.markDelivered('ABC123', { issueNumber: 1, url: 'u', deliveredAt: job.receivedAt });
     expect(await outbox.pending()).toEqual([]);
     // Another process (or the next start) reads the same journal.
-    const reopened = createOutbox({ dir: outbox.dir });
+    const reopened = outboxAt({ dir: outbox.dir });
     expect(await reopened.get('ABC123')).toEqual(job);
     expect(await reopened.delivery('ABC123')).toMatchObject({ issueNumber: 1 });
     expect(await reopened.claim({ ...job, keyHash: 'c' })).toMatchObject({ created: false, existing: { keyHash: 'a' } });
@@ -81,19 +92,19 @@ describe('outbox store', () => {
 
   it('commits concurrent claims in shared batches and skips a torn last line after a crash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
-    const outbox = createOutbox({ dir });
+    const outbox = outboxAt({ dir });
     const jobs = Array.from({ length: 50 }, (_, i) => ({ v: 1 as const, hash: `B${String(i).padStart(5, '0')}`, trackingCode: `JY-2026-B${i}`, keyHash: `k${i}`, receivedAt: new Date(1_700_000_000_000 + i).toISOString(), category: 'policy' as const, office: 'admin' as const, deadline: '2026-12-01', warnings: [], issue: { title: `t${i}`, body: 'b', labels: [] } }));
     expect((await Promise.all(jobs.map((j) => outbox.claim(j)))).every((r) => r.created)).toBe(true);
     await outbox.close();
     const [segment] = readdirSync(join(dir, 'journal'));
     appendFileSync(join(dir, 'journal', segment), '{"t":"job","hash":"TORN');
-    const reopened = createOutbox({ dir });
+    const reopened = outboxAt({ dir });
     expect((await reopened.pending()).map((j) => j.hash)).toEqual(jobs.map((j) => j.hash));
     expect(await reopened.get('TORN')).toBeNull();
   });
 
   it('lets one process at a time deliver, and breaks a lock left by a dead process', async () => {
-    const outbox = createOutbox({ dir: mkdtempSync(join(tmpdir(), 'outbox-')) });
+    const outbox = outboxAt({ dir: mkdtempSync(join(tmpdir(), 'outbox-')) });
     const release = await outbox.tryLock('a', 60_000);
     expect(release).toBeTypeOf('function');
     expect(await outbox.tryLock('b', 60_000)).toBeNull();
@@ -219,6 +230,6 @@ describe('submission service: no loss, no duplicates', () => {
     state.down = true;
     const r = await service.submit({ submission: submission(), key: 'disk-key-0001' });
     // A fresh reader of the same folder (another process, or this one after a crash) finds it.
-    expect(await createOutbox({ dir: outbox.dir }).get(r.trackingCode.slice(-6))).toMatchObject({ trackingCode: r.trackingCode });
+    expect(await outboxAt({ dir: outbox.dir }).get(r.trackingCode.slice(-6))).toMatchObject({ trackingCode: r.trackingCode });
   });
 });

@@ -12,7 +12,7 @@ import { parseSubmission, type Submission } from '../../schemas/submission.ts';
 import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { parseOpinionBlock } from '../../scripts/lib/opinion-block.ts';
 import { generateSealingKeyPair } from '../../scripts/lib/sealed.ts';
-import { createOutbox } from '../../scripts/lib/submission/outbox-fs.ts';
+import { createOutbox, type Outbox } from '../../scripts/lib/submission/outbox-fs.ts';
 import { createSubmissionService } from '../../scripts/lib/submission/service.ts';
 import { createOctokitTracker } from '../../scripts/lib/tracker/octokit.ts';
 import { loadWorkCalendar } from '../../scripts/lib/workdays-fs.ts';
@@ -21,9 +21,12 @@ import { startGitHubStandIn, type GitHubStandIn } from '../support/github-standi
 const keys = generateSealingKeyPair();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let standIn: GitHubStandIn | undefined;
+let outbox: Outbox | undefined;
 afterEach(async () => {
   await standIn?.close();
+  await outbox?.close();
   standIn = undefined;
+  outbox = undefined;
 });
 
 function submission(n: number): Submission {
@@ -41,9 +44,9 @@ async function setup(opts: { retries?: number; searchLagMs?: number; deliveryTim
     token: standIn.token, owner: standIn.owner, repo: standIn.repo, baseUrl: standIn.url,
     timeoutMs: 300, retries: opts.retries ?? 0, retryBaseMs: 10, rateLimitRetries: 1, rateLimitSecondMs: 10, pacing: false,
   });
-  const outbox = createOutbox({ dir: join(mkdtempSync(join(tmpdir(), 'gh-outbox-')), 'outbox') });
+  const box = (outbox = createOutbox({ dir: join(mkdtempSync(join(tmpdir(), 'gh-outbox-')), 'outbox') }));
   const service = createSubmissionService({
-    bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox, tracker: async () => tracker,
+    bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox: box, tracker: async () => tracker,
     sealingKey: createPublicKey(keys.publicKey), secret: Buffer.from('s'.repeat(32)), log: () => {},
     deliveryTimeoutMs: opts.deliveryTimeoutMs ?? 2000, backoff: { baseMs: 1, maxMs: 5 },
   });
@@ -51,13 +54,13 @@ async function setup(opts: { retries?: number; searchLagMs?: number; deliveryTim
   const drain = async () => {
     // Retries honour GitHub's retry-after (a second here), so allow some seconds; no timing is asserted.
     const until = Date.now() + 15_000;
-    while ((await outbox.pending()).length && Date.now() < until) {
+    while ((await box.pending()).length && Date.now() < until) {
       await sleep(25);
       await service.recover();
       await service.retryDue();
     }
   };
-  return { standIn, service, outbox, issuesPath, drain };
+  return { standIn, service, outbox: box, issuesPath, drain };
 }
 
 /** Each tracking code appears in exactly one issue, and every code has one. */

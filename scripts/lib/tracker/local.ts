@@ -109,8 +109,11 @@ export function createLocalTracker(options: LocalTrackerOptions): TrackerPort & 
           number: n, title, body, labels: [...new Set(labels)], state: 'open', author: actor,
           createdAt: stamp, updatedAt: stamp, closedAt: null, url: `tracker://local/issues/${n}`, comments: [],
         };
-        await handle.writeFile(JSON.stringify(issue, null, 2));
-        await handle.close();
+        try {
+          await handle.writeFile(JSON.stringify(issue, null, 2));
+        } finally {
+          await handle.close();
+        }
         await writeFile(markerPath(marker), String(n));
         return publicView(issue);
       }
