@@ -3,7 +3,8 @@
  * /client). Prints `page: link: problem` (and `::error` annotations in GitHub Actions) and exits 1 when a
  * link is broken. On-demand routes (/submit, /track, /api) are served by the Node server, not files.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { checkLinks } from './lib/publish/links.ts';
 
@@ -11,7 +12,8 @@ const root = resolve(process.env.ASTRO_OUT_DIR ?? 'dist', 'client');
 const dynamic = (process.env.DYNAMIC_ROUTES ?? '/submit,/track,/api').split(',').filter(Boolean);
 const files = new Set((await readdir(root, { recursive: true })).map((f) => f.split('\\').join('/')));
 const pages = new Map<string, string>();
-for (const f of files) if (f.endsWith('.html')) pages.set(f, await readFile(join(root, f), 'utf8'));
+// Synchronous reads: a one-shot script, and an awaited read per page is a thread-pool round trip each (content-fs.ts).
+for (const f of files) if (f.endsWith('.html')) pages.set(f, readFileSync(join(root, f), 'utf8'));
 const problems = checkLinks(pages, files, dynamic);
 for (const p of problems) {
   console.error(`${p.page}: ${p.link}: ${p.problem}`);
