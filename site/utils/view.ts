@@ -26,8 +26,8 @@ export function zhIssued(date: Date, precision: 'day' | 'year'): { text: string;
 }
 
 /**
- * `YYYY-MM-DD` of a content date (parsed to UTC midnight) or of a string that starts with one (a day, or an ISO
- * timestamp as the tracker and frontmatter hold them).
+ * `YYYY-MM-DD` of a content date (a calendar day, parsed to UTC midnight), or a `YYYY-MM-DD` day string as it is.
+ * Not for instants: the China-time day of a timestamp is chinaDate's (scripts/lib/workdays.ts).
  */
 export function isoDate(date: Date | string): string {
   return typeof date === 'string' ? date.slice(0, 10) : date.toISOString().slice(0, 10);
