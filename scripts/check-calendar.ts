@@ -5,9 +5,9 @@
  * Always exits 0: CI warns, it does not fail (issue 5).
  */
 import { announcementTypes } from '../schemas/announcement.ts';
+import { readAnnouncementIndex } from './lib/announcement-index-fs.ts';
 import { loadBureau } from './lib/bureau.ts';
 import { contentDir } from './lib/content-dir.ts';
-import { loadAnnouncements } from './lib/publish/announcements-fs.ts';
 import { calendarAnnotations, calendarStatus, dueItems, statusZh } from './lib/publish/calendar.ts';
 import { parseFlags } from './lib/publish/context-fs.ts';
 import { addDays } from './lib/publish/periods.ts';
@@ -21,7 +21,7 @@ if (!settings) {
   console.log('bureau.json 未配置 calendar（公告日历），跳过检查');
   process.exit(0);
 }
-const entries = calendarStatus(dueItems(settings, loadWorkCalendar(), settings.start, addDays(today, 31)), await loadAnnouncements(contentDir()), today)
+const entries = calendarStatus(dueItems(settings, loadWorkCalendar(), settings.start, addDays(today, 31)), (await readAnnouncementIndex(contentDir())).entries, today)
   .filter((e) => e.opens <= today);
 const label = (type: keyof typeof announcementTypes, period: string) => `${period} ${announcementTypes[type].zh}`;
 for (const e of entries) console.log(`${e.deadline}  ${label(e.type, e.period).padEnd(24)} ${statusZh[e.status]}${e.announcement ? `  ${e.announcement.id}` : ''}`);

@@ -1,4 +1,4 @@
-/** Reads the announcement files of a content folder into the index the on-demand pages use (announcement-index.ts). */
+/** Reads the announcement files of a content folder into the index the on-demand pages and the calendar check use (announcement-index.ts). */
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { announcementIndex, type AnnouncementIndexEntry } from './announcement-index.ts';

@@ -1,22 +1,18 @@
 /**
- * The little the on-demand pages need to know about announcements: id, title and publish day, for the
- * objection form ("对《…》提出异议申诉", issue 5). Built from the announcement files at build time into a
+ * What the on-demand pages and the calendar check need to know about announcements: id, title, type, period and
+ * publish day, for the objection form ("对《…》提出异议申诉", issue 5) and `npm run calendar:check`. Built from the announcement files at build time into a
  * virtual module (announcement-index-fs.ts, astro.config.mjs) instead of reading the content collection at
  * request time: a server route that touches `astro:content` bundles the whole data store into the server,
  * which with 10,000 replies was a 64 MB module and ~7 s of every build (npm run bench:build).
  */
 import { slug } from 'github-slugger';
-import { dateSchema } from '../../schemas/common.ts';
+import { announcementSchema } from '../../schemas/announcement.ts';
 import { isoDate, isPublished } from '../../site/utils/view.ts';
 import { parseFrontmatter } from './frontmatter.ts';
+import type { PublishedAnnouncement } from './publish/calendar.ts';
 
-export interface AnnouncementIndexEntry {
-  /** The collection id, as Astro's glob loader derives it: the path inside the folder, no extension. */
-  id: string;
-  title: string;
-  /** Publish day, YYYY-MM-DD (an announcement is public from that day on). */
-  published: string;
-}
+/** An announcement by its page id (Astro's glob-loader id), with the fields the calendar reads. */
+export type AnnouncementIndexEntry = PublishedAnnouncement;
 
 /**
  * Astro's glob loader id for a file path relative to the collection folder (`2026/10-monthly.md` → `2026/10-monthly`):
@@ -31,7 +27,7 @@ export function entryId(relativePath: string, data: Record<string, unknown>): st
   return typeof data.slug === 'string' ? data.slug : collectionId(relativePath);
 }
 
-/** Entries for the files given (path relative to the collection folder, and text); unusable files are left out (the build's schema check reports them). */
+/** Entries for the files given (path relative to the collection folder, and text); invalid files are left out (npm run validate names them). */
 export function announcementIndex(files: { path: string; text: string }[]): AnnouncementIndexEntry[] {
   const out: AnnouncementIndexEntry[] = [];
   for (const file of files) {
@@ -41,10 +37,11 @@ export function announcementIndex(files: { path: string; text: string }[]): Anno
     } catch {
       continue;
     }
-    // The same date rule as the announcement schema, so the index agrees with the pages on every file.
-    const published = dateSchema.safeParse(data.published);
-    if (typeof data.title !== 'string' || !published.success) continue;
-    out.push({ id: entryId(file.path, data), title: data.title, published: isoDate(published.data) });
+    // The pages' own schema: a file it rejects has no page (the build stops on it), so it gets no entry either.
+    const parsed = announcementSchema.safeParse(data);
+    if (!parsed.success) continue;
+    const { title, type, period, published } = parsed.data;
+    out.push({ id: entryId(file.path, data), type, period, published: isoDate(published), title });
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }

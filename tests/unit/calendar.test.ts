@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAnnouncements } from '../../scripts/lib/publish/announcements-fs.ts';
+import { readAnnouncementIndex } from '../../scripts/lib/announcement-index-fs.ts';
 import { calendarAnnotations, calendarStatus, dueItems, rollToWorkday, type DueItem } from '../../scripts/lib/publish/calendar.ts';
 import { addOneMonth, monthEnd, quarterDays, quarterOfInstant, previousQuarter } from '../../scripts/lib/publish/periods.ts';
 import { createWorkCalendar } from '../../scripts/lib/workdays.ts';
@@ -114,7 +114,7 @@ describe('announcements as the calendar check reads them', () => {
       mkdirSync(join(dir, 'announcements/2026'), { recursive: true });
       writeFileSync(join(dir, 'announcements/2026/Oct Monthly 月告知.md'), monthly);
       writeFileSync(join(dir, 'announcements/2026/renamed.md'), monthly.replace(/^---\n/, '---\nslug: 2026-10-notice\n'));
-      const ids = (await loadAnnouncements(dir)).map((a) => a.id).sort();
+      const ids = (await readAnnouncementIndex(dir)).entries.map((a) => a.id).sort();
       expect(ids).toEqual(['2026-10-notice', '2026/oct-monthly-月告知']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
