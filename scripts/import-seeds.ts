@@ -1,5 +1,5 @@
 /**
- * `npm run import:seeds [-- --dry-run] [--seeds <dir>]`: imports the five documents of ../shared/seeds/
+ * `npm run import:seeds [-- --dry-run] [--seeds <dir>]`: imports the five seed documents (default folder: tests/fixtures/seeds/)
  * into content/ with the per-document metadata in scripts/lib/seed-documents.ts. All plans are made
  * and checked first; nothing is written if any of them has a problem. Re-running rewrites the same files.
  */
@@ -13,7 +13,7 @@ import { seedDocuments, seedProvenance } from './lib/seed-documents.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, seeds: { type: 'string' } } });
-const seedsDir = values.seeds ? resolve(process.env.INIT_CWD ?? process.cwd(), values.seeds) : resolve(repoRoot, '../shared/seeds');
+const seedsDir = values.seeds ? resolve(process.env.INIT_CWD ?? process.cwd(), values.seeds) : resolve(repoRoot, 'tests/fixtures/seeds');
 
 const plans = await Promise.all(
   seedDocuments.map(async (seed) => planImport(decodeText(await readFile(join(seedsDir, seed.file))), { ...seed.options, sourceName: seed.file, provenance: seedProvenance(seed) })),

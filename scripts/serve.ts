@@ -5,11 +5,20 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { configuredFileProblems } from './lib/settings-files-fs.ts';
 
 const out = resolve(process.env.ASTRO_OUT_DIR ?? 'dist');
 const entry = resolve(out, 'server/entry.mjs');
 if (!existsSync(entry)) {
   console.error(`没有找到 ${entry}：请先运行 npm run build`);
+  process.exit(1);
+}
+// A configured file that is missing (code list, holidays, keys) stops the server here, naming the file and the
+// setting, instead of the first submission finding out (issue 10).
+const problems = configuredFileProblems();
+if (problems.length) {
+  for (const line of problems) console.error(line);
+  console.error('服务器未启动：请先修正以上配置。');
   process.exit(1);
 }
 process.env.HOST ??= 'localhost';

@@ -5,9 +5,13 @@
 import { validateContentDir } from './lib/content-fs.ts';
 import { contentDir } from './lib/content-dir.ts';
 import { loadBureau } from './lib/bureau.ts';
+import { configuredFileProblems } from './lib/settings-files-fs.ts';
 
 loadBureau();
-const { files, problems } = await validateContentDir(contentDir());
+const content = await validateContentDir(contentDir());
+const files = content.files;
+// The files the settings name (code list, holidays, keys) are part of the content a bureau maintains.
+const problems = [...configuredFileProblems(), ...content.problems];
 for (const line of problems) {
   console.error(line);
   if (process.env.GITHUB_ACTIONS) {

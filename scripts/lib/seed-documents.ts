@@ -1,5 +1,5 @@
 /**
- * The five source documents of ../shared/seeds/ (see its README.md) and what the importer cannot read
+ * The five source documents, copied as the public documents they are into tests/fixtures/seeds/ (see its README.md) and what the importer cannot read
  * from their text: region, a summary written for people, links between them, and the reply's triage
  * fields. Everything else (title, 文号, issuer, dates, status, sections, attachments, tags) is detected
  * by scripts/lib/import-notice.ts. Used by `npm run import:seeds` and by the content tests, which
@@ -8,7 +8,7 @@
 import type { ImportOptions } from './import-notice.ts';
 
 export interface SeedDocument {
-  /** File name in ../shared/seeds/. */
+  /** File name in tests/fixtures/seeds/ (copies of the public notices). */
   file: string;
   options: ImportOptions & { id: string };
 }
@@ -111,5 +111,5 @@ export const seedDocuments: SeedDocument[] = [
 
 /** The comment at the top of each generated file: edit the metadata here, not the file. */
 export function seedProvenance(seed: SeedDocument): string {
-  return `由 npm run import:seeds 从 ../shared/seeds/${seed.file} 生成。\n要改元数据请改 scripts/lib/seed-documents.ts 后重新生成（测试会核对两者一致）。`;
+  return `由 npm run import:seeds 从 tests/fixtures/seeds/${seed.file} 生成。\n要改元数据请改 scripts/lib/seed-documents.ts 后重新生成（测试会核对两者一致）。`;
 }

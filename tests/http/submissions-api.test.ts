@@ -2,14 +2,13 @@
  * POST /api/submissions against the built server (Node adapter, local tracker): every status code of the API,
  * idempotency, hostile input. Runs real server processes from the shared build (support.ts).
  */
-import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { parseOpinionBlock } from '../../scripts/lib/opinion-block.ts';
 import { postJson, startServer, validSubmission, type RunningServer } from './support.ts';
 
-const codeList = '../shared/data/chs-drg-2.0/adrg.tsv';
+const codeList = 'content/settings/codes/chs-drg-2.0-adrg.tsv';
 let server: RunningServer;
 beforeAll(async () => {
   // Triage off here so the initial labels can be checked exactly; the last test turns it on.
@@ -130,7 +129,7 @@ describe('POST /api/submissions', () => {
     expect(server.localIssues().length).toBe(before);
   });
 
-  it.skipIf(!existsSync(codeList))('warns (not errors) about a code outside the configured list, naming the nearest', async () => {
+  it('warns (not errors) about a code outside the configured list, naming the nearest', async () => {
     const res = await postJson(server.url, validSubmission(15, { category: 'grouping', drgCode: 'FM69' }));
     expect(res.status).toBe(201);
     const { warnings, trackingCode } = await res.json();
@@ -165,7 +164,7 @@ describe('POST /api/submissions', () => {
   });
 });
 
-describe.skipIf(!existsSync('scripts/lib/triage/run.ts'))('in-process triage on the local tracker', () => {
+describe('in-process triage on the local tracker', () => {
   let triaged: RunningServer;
   beforeAll(async () => {
     triaged = await startServer({ SUBMIT_RATE_LIMIT: 'off' });

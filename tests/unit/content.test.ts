@@ -40,7 +40,7 @@ describe('validateContentDir', () => {
 
 describe('the committed content', () => {
   it.each(seedDocuments.map((s) => [s.options.id, s] as const))('%s is exactly what `npm run import:seeds` writes', (_id, seed) => {
-    const plan = planImport(readFileSync(resolve(repoRoot, '../shared/seeds', seed.file), 'utf8'), { ...seed.options, sourceName: seed.file, provenance: seedProvenance(seed) });
+    const plan = planImport(readFileSync(resolve(repoRoot, 'tests/fixtures/seeds', seed.file), 'utf8'), { ...seed.options, sourceName: seed.file, provenance: seedProvenance(seed) });
     expect(readFileSync(join(contentRoot, plan.path), 'utf8')).toBe(renderPlan(plan));
   });
 
@@ -64,7 +64,7 @@ describe('the committed content', () => {
 
   it('publishes no personal name of the proposer in the reply', () => {
     const text = readFileSync(join(contentRoot, 'replies/sichuan-2025-drg-settlement-proposal.md'), 'utf8');
-    const source = readFileSync(resolve(repoRoot, '../shared/seeds/sichuan-reply-to-proposal-2025.txt'), 'utf8');
+    const source = readFileSync(resolve(repoRoot, 'tests/fixtures/seeds/sichuan-reply-to-proposal-2025.txt'), 'utf8');
     const name = /^([\u4e00-\u9fff]{2,4})委员[:：]/m.exec(source)![1];
     expect(text).not.toContain(name);
     expect(text).toContain('提案人：');

@@ -1,6 +1,6 @@
 /**
  * The plain-text notice importer (scripts/lib/import-notice.ts): each rule on a small inline sample,
- * then every real seed document of ../shared/seeds/ end to end — boilerplate gone, header fields
+ * then every real seed document of tests/fixtures/seeds/ end to end — boilerplate gone, header fields
  * detected, numbering turned into headings and lists, attachments kept, and no word of the document lost.
  */
 import { spawnSync } from 'node:child_process';
@@ -36,7 +36,7 @@ import { parseFrontmatter } from '../../scripts/lib/frontmatter.ts';
 import { seedDocuments } from '../../scripts/lib/seed-documents.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const seedsDir = resolve(repoRoot, '../shared/seeds');
+const seedsDir = resolve(repoRoot, 'tests/fixtures/seeds');
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
 const lines = (text: string) => text.split('\n').map(normalizeLine);
 

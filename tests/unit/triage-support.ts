@@ -13,8 +13,8 @@ import type { TrackerPort } from '../../scripts/lib/tracker/port.ts';
 import { loadWorkCalendar } from '../../scripts/lib/workdays-fs.ts';
 import type { TriageDeps } from '../../scripts/lib/triage/run.ts';
 
-/** The national CHS-DRG 2.0 ADRG list in ../shared (read, never copied into the repository). */
-export const adrgPath = new URL('../../../shared/data/chs-drg-2.0/adrg.tsv', import.meta.url);
+/** The national CHS-DRG 2.0 ADRG list the project ships as its default code list (content/settings/codes/). */
+export const adrgPath = new URL('../../content/settings/codes/chs-drg-2.0-adrg.tsv', import.meta.url);
 export const codeList = parseCodeList(readFileSync(adrgPath, 'utf8'));
 export const bureau = loadBureau();
 export const calendar = loadWorkCalendar();
