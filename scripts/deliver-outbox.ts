@@ -1,11 +1,12 @@
 /**
- * `npm run outbox:deliver`: delivers the opinions waiting in DATA_DIR/outbox (accepted while the tracker was down)
+ * `npm run outbox:deliver`: delivers the opinions waiting in the DATA_DIR store's outbox (accepted while the tracker was down)
  * to the configured tracker, once each: every job is first looked up by its tracking code, so nothing is
- * duplicated even if an earlier attempt got through. Safe beside the running server (they share a lock).
+ * duplicated even if an earlier attempt got through. Safe beside the running server (they share the store's lease).
  * Options: --min-age <seconds> (default 60: leave jobs the server may still be delivering), --budget <n>.
  * Exit code 0 when the outbox is empty afterwards, 75 (try again later) when some remain.
  */
 import { createSubmissionRuntime } from './lib/submission/runtime.ts';
+import { triageIssue } from './lib/triage/run.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -14,9 +15,10 @@ const arg = (name: string, fallback: number) => {
   return n;
 };
 
-// A variable specifier: the triage module is optional (skipped when absent), so it must not be a static dependency.
-const triageModule = new URL('./lib/triage/run.ts', import.meta.url).href;
-const runtime = createSubmissionRuntime({ retryLoop: false, loadTriage: () => import(triageModule) });
+const runtime = createSubmissionRuntime({
+  retryLoop: false,
+  triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50 }),
+});
 const result = await runtime.service.deliverPending({ minAgeMs: arg('--min-age', 60) * 1000, budget: arg('--budget', Infinity), owner: 'outbox:deliver' });
 if (result.locked) {
   console.log('另一个进程正在登记待登记队列，本次跳过。');

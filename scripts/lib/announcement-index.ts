@@ -7,7 +7,7 @@
  */
 import { slug } from 'github-slugger';
 import { announcementSchema } from '../../schemas/announcement.ts';
-import { isoDate, isPublished } from '../../site/utils/view.ts';
+import { isoDate, isPublished } from './dates.ts';
 import { parseFrontmatter } from './frontmatter.ts';
 import type { PublishedAnnouncement } from './publish/calendar.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Where the running product keeps its state: the local tracker, the submission outbox, the dev keys.
+ * Where the running product keeps its state: the store (outbox, local tracker, …) and the dev keys.
  * DATA_DIR (default `.data` in the working directory) so tests and benchmarks use throwaway folders.
  */
 import { resolve, join } from 'node:path';
@@ -11,10 +11,8 @@ export const dataPaths = (env: NodeJS.ProcessEnv = process.env) => {
   const root = dataDir(env);
   return {
     root,
-    /** The embedded tracker (scripts/lib/tracker/local.ts). */
-    tracker: join(root, 'tracker'),
-    /** Submissions accepted but not yet delivered to the tracker. */
-    outbox: join(root, 'outbox'),
+    /** The one store: outbox, embedded tracker, /track index, form tokens (scripts/lib/store/). */
+    store: join(root, 'store.sqlite'),
     /** Development key pair for sealing contact details when no bureau key is configured. */
     keys: join(root, 'keys'),
   };

@@ -4,16 +4,13 @@
  */
 import { announcementTypes, type AnnouncementType } from '../../schemas/announcement.ts';
 import { categories, offices, outcomes, type CategoryKey, type OutcomeKey } from '../../schemas/common.ts';
-import { chinaDate } from '../../scripts/lib/workdays.ts';
+import { isoDate, zhDate } from '../../scripts/lib/dates.ts';
+
+// The date helpers live in scripts/lib/dates.ts (scripts use them too, and scripts/lib never imports site/).
+export { chinaToday, isoDate, isPublished, zhDate } from '../../scripts/lib/dates.ts';
 
 /** Items per list page: keeps a list page small (issue 2 benchmark builds 10,000 replies). */
 export const pageSize = 50;
-
-/** `2024年7月10日`, in China time so a date written as 2024-07-10 reads as that day everywhere. */
-export function zhDate(date: Date | string): string {
-  const [y, m, d] = isoDate(date).split('-').map(Number);
-  return `${y}年${m}月${d}日`;
-}
 
 /**
  * How an issue date reads when the source printed only the year (policy `issuedPrecision: year`, e.g.
@@ -23,27 +20,6 @@ export function zhIssued(date: Date, precision: 'day' | 'year'): { text: string;
   return precision === 'year'
     ? { text: `${date.getUTCFullYear()}年（未注明具体日期）`, datetime: String(date.getUTCFullYear()) }
     : { text: zhDate(date), datetime: isoDate(date) };
-}
-
-/**
- * `YYYY-MM-DD` of a content date (a calendar day, parsed to UTC midnight), or a `YYYY-MM-DD` day string as it is.
- * Not for instants: the China-time day of a timestamp is chinaDate's (scripts/lib/workdays.ts).
- */
-export function isoDate(date: Date | string): string {
-  return typeof date === 'string' ? date.slice(0, 10) : date.toISOString().slice(0, 10);
-}
-
-/** The calendar day a build runs on in China (Asia/Shanghai), as a UTC-midnight Date like content dates. */
-export function chinaToday(now: Date = new Date()): Date {
-  return new Date(`${chinaDate(now)}T00:00:00Z`);
-}
-
-/**
- * An announcement dated in the future is not published until that day (issue 2: "an announcement dated
- * in the future is not published until that date"); the daily scheduled build publishes it.
- */
-export function isPublished(published: Date, today: Date): boolean {
-  return published.getTime() <= today.getTime();
 }
 
 const quarterZh = ['一', '二', '三', '四'];

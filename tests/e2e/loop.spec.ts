@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { openStore } from '../../scripts/lib/store/store.ts';
 import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
 import { flags, officeLabel, outcomeLabel } from '../../scripts/lib/labels.ts';
 
@@ -91,7 +92,7 @@ test('submit, triage, reply, regenerate, rebuild and find the reply by search, w
   expect(trackingCode).toMatch(/^[A-Z]{2,4}-\d{4}-[0-9A-Z]+$/);
 
   // 2. The issue is in the local tracker and triaged (office label).
-  const tracker = createLocalTracker({ dir: join(dataDir!, 'tracker') });
+  const tracker = createLocalTracker({ store: openStore(join(dataDir!, 'store.sqlite')), actor: 'staff' });
   const issue = await waitFor('the triaged issue', async () => {
     const found = await tracker.findIssueByMarker(trackingCode);
     return found && found.labels.some((l) => l === officeLabel('admin') || l === officeLabel('agency')) ? found : null;

@@ -25,14 +25,14 @@ describe('POST /api/submissions', () => {
     expect(body.trackingCode).toMatch(/^JY-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$/);
     expect(body.deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(res.headers.get('location')).toBe(`/track?code=${body.trackingCode}`);
-    const issue = server.localIssues().find((i) => i.body.includes(body.trackingCode))!;
+    const issue = (await server.localIssues()).find((i) => i.body.includes(body.trackingCode))!;
     expect(issue.labels).toEqual(['意见建议', '来源:网页表单', '分类:政策措施类']);
     expect(parseOpinionBlock(issue.body)).toMatchObject({ trackingCode: body.trackingCode, organization: '济源市人民医院' });
   });
 
   it('same Idempotency-Key → same tracking code, nothing new; different content without a key → new', async () => {
     const first = await (await postJson(server.url, validSubmission(2), { 'idempotency-key': 'api-test-key-0002' })).json();
-    const before = server.localIssues().length;
+    const before = (await server.localIssues()).length;
     const again = await postJson(server.url, validSubmission(2), { 'idempotency-key': 'api-test-key-0002' });
     expect(again.status).toBe(201);
     expect(await again.json()).toMatchObject({ trackingCode: first.trackingCode, repeated: true });
@@ -42,7 +42,7 @@ describe('POST /api/submissions', () => {
     expect(b.trackingCode).toBe(a.trackingCode);
     const c = await (await postJson(server.url, { ...validSubmission(4), idempotencyKey: 'api-body-key-0004' })).json();
     expect(c.trackingCode).not.toBe(a.trackingCode);
-    expect(server.localIssues().length).toBe(before + 2);
+    expect((await server.localIssues()).length).toBe(before + 2);
   });
 
   it('400: field-specific Chinese messages, and for malformed JSON, never a 500', async () => {
@@ -123,10 +123,10 @@ describe('POST /api/submissions', () => {
   });
 
   it('honeypot: a filled hidden field is refused and nothing is created', async () => {
-    const before = server.localIssues().length;
+    const before = (await server.localIssues()).length;
     const res = await postJson(server.url, { ...validSubmission(14), website: 'http://spam.example' });
     expect(res.status).toBe(400);
-    expect(server.localIssues().length).toBe(before);
+    expect((await server.localIssues()).length).toBe(before);
   });
 
   it('warns (not errors) about a code outside the configured list, naming the nearest', async () => {
@@ -134,7 +134,7 @@ describe('POST /api/submissions', () => {
     expect(res.status).toBe(201);
     const { warnings, trackingCode } = await res.json();
     expect(warnings).toEqual([{ field: 'drgCode', message: expect.stringMatching(/^DRG 代码 FM69 不在当前分组方案中，最接近的是 FM\d（.+）/) }]);
-    expect(server.localIssues().find((i) => i.body.includes(trackingCode))!.body).toContain('### 代码核对');
+    expect((await server.localIssues()).find((i) => i.body.includes(trackingCode))!.body).toContain('### 代码核对');
   });
 
   it('hostile input is stored inert: script tags, Markdown and mention injection, unicode tricks', async () => {
@@ -149,7 +149,7 @@ describe('POST /api/submissions', () => {
     );
     expect(res.status).toBe(201);
     const { trackingCode } = await res.json();
-    const issue = server.localIssues().find((i) => i.body.includes(trackingCode))!;
+    const issue = (await server.localIssues()).find((i) => i.body.includes(trackingCode))!;
     const visible = issue.body.slice(0, issue.body.indexOf('```json opinion'));
     expect(visible).not.toMatch(/(^|[^\\])<(script|!--)/);
     expect(visible).not.toMatch(/(^|[^\w＠])@octocat/);
@@ -178,7 +178,7 @@ describe('in-process triage on the local tracker', () => {
     const until = Date.now() + 20_000;
     let labels: string[] = [];
     while (Date.now() < until) {
-      labels = triaged.localIssues().find((i) => i.body.includes(trackingCode))?.labels ?? [];
+      labels = (await triaged.localIssues()).find((i) => i.body.includes(trackingCode))?.labels ?? [];
       if (labels.some((l) => l.startsWith('承办:'))) break;
       await new Promise((r) => setTimeout(r, 100));
     }

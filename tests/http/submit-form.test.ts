@@ -63,7 +63,7 @@ describe('/submit without JavaScript', () => {
     expect(html).toMatch(/id="f-publicConsent-true"[^>]*checked/);
     expect(html).not.toContain('"><script>alert(1)</script>');
     expect(html).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;'.replace('&gt;&lt;script&gt;alert(1)&lt;/script&gt;', ''));
-    expect(server.localIssues()).toHaveLength(0);
+    expect((await server.localIssues())).toHaveLength(0);
   });
 
   it('stops a post faster than the minimum fill time, then accepts the resubmission at once', async () => {
@@ -106,7 +106,7 @@ describe('/submit without JavaScript', () => {
     const repeat = await (await postForm(server.url, { formToken: token, idempotencyKey: key, ...fields })).text();
     expect(repeat).toContain(`id="tracking-code">${code}<`);
     expect(repeat).toContain('此前已收到同一份提交');
-    expect(server.localIssues().filter((i) => i.body.includes(code!))).toHaveLength(1);
+    expect((await server.localIssues()).filter((i) => i.body.includes(code!))).toHaveLength(1);
   });
 
   it('429 re-renders the form with the message and the values', async () => {
@@ -140,7 +140,7 @@ describe('/submit without JavaScript', () => {
     await sleep(2100);
     const html = await (await postForm(server.url, { formToken: token, ...fields, category: 'core-elements', objection: 'announcements/2026-10-monthly', title: '对《2026年10月DRG付费月告知》的异议申诉' })).text();
     const code = /id="tracking-code">([^<]+)</.exec(html)![1];
-    const issue = server.localIssues().find((i) => i.body.includes(code))!;
+    const issue = (await server.localIssues()).find((i) => i.body.includes(code))!;
     expect(issue.body).toContain('### 异议对象\n\n对公告《2026年10月DRG付费月告知》的异议申诉（`announcements/2026-10-monthly`）');
     // Not for an announcement that is not published yet.
     expect(await (await fetch(`${server.url}/submit?objection=announcements/2099-future`)).text()).not.toContain('name="objection"');

@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
+import { openStore } from '../../scripts/lib/store/store.ts';
+import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
 import type { TrackerIssue } from '../../scripts/lib/tracker/port.ts';
 
 const node = process.execPath;
@@ -60,16 +62,19 @@ export interface RunningServer {
   dataDir: string;
   /** Everything the server printed. */
   output(): string;
-  /** Issues in the server's local tracker (DATA_DIR/tracker). */
-  localIssues(): (TrackerIssue & { comments: unknown[] })[];
+  /** Issues in the server's local tracker (its DATA_DIR store). */
+  localIssues(): Promise<TrackerIssue[]>;
+  tracker(actor?: string): ReturnType<typeof createLocalTracker>;
+  /** kill -9: the process dies at once, whatever it was doing; DATA_DIR is kept for the next start. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts the built server with a fresh DATA_DIR and the given environment. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/** Starts the built server with a fresh DATA_DIR (or `options.dataDir`, kept as it is) and the given environment. */
+export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<RunningServer> {
   const dir = await ensureBuilt();
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'drg-http-data-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'drg-http-data-'));
   let out = '';
   const child: ChildProcess = spawn(node, ['scripts/serve.ts'], {
     env: {
@@ -94,13 +99,27 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     url,
     dataDir,
     output: () => out,
-    localIssues() {
-      const issuesDir = join(dataDir, 'tracker', 'issues');
-      if (!existsSync(issuesDir)) return [];
-      return readdirSync(issuesDir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(issuesDir, f), 'utf8')));
+    /** The issues in the server's local tracker, read from its store as another process would. */
+    async localIssues(): Promise<TrackerIssue[]> {
+      const store = openStore(join(dataDir, 'store.sqlite'));
+      try {
+        return await createLocalTracker({ store }).listIssues({ state: 'all' });
+      } finally {
+        store.close();
+      }
+    },
+    /** The server's local tracker, acting as `actor` (staff by default), through its store. */
+    tracker(actor = 'staff') {
+      return createLocalTracker({ store: openStore(join(dataDir, 'store.sqlite')), actor });
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+      }
     },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }

@@ -31,7 +31,7 @@ describe('/track', () => {
     expect(page.html).toContain('医保经办机构');
     for (const secret of ['孙八', 'sunba@example.com', '济源市人民医院', '结算清单质控规则']) expect(page.html).not.toContain(secret);
 
-    const tracker = createLocalTracker({ dir: join(server.dataDir, 'tracker') });
+    const tracker = server.tracker();
     const issue = (await tracker.findIssueByMarker(trackingCode))!;
     await tracker.addLabels(issue.number, ['承办:医保经办机构']);
     expect(stage((await track(server.url, trackingCode)).html)).toBe('办理中');

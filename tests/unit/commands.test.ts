@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { categoryLabel, flags, officeLabel, outcomeLabel } from '../../scripts/lib/labels.ts';
@@ -28,9 +27,8 @@ describe('parseCommands', () => {
 
 async function setup() {
   const t = tempTracker();
-  // Permissions of the local tracker (people.json): staff may write, a hospital user may only read.
-  mkdirSync(join(t.dir, 'tracker'), { recursive: true });
-  writeFileSync(join(t.dir, 'tracker', 'people.json'), JSON.stringify({ staff: 'write', boss: 'admin', hospital: 'read' }));
+  // Permissions of the local tracker: staff may write, a hospital user may only read.
+  for (const [login, permission] of [['staff', 'write'], ['boss', 'admin'], ['hospital', 'read']] as const) await t.port.setPermission(login, permission);
   const { issue } = await submitOpinion(t.port, { title: '基准点数偏低', details: '建议上调心内科病组的基准点数和调整系数。', selected: 'core-elements' });
   await triageIssue(t.port, issue.number, deps());
   const say = async (login: string, body: string) => {

@@ -1,30 +1,30 @@
 import { createPublicKey } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSubmission, type Submission } from '../../schemas/submission.ts';
 import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { generateSealingKeyPair } from '../../scripts/lib/sealed.ts';
-import { createOutbox, type Outbox } from '../../scripts/lib/submission/outbox-fs.ts';
+import { openStore, type Store } from '../../scripts/lib/store/store.ts';
+import { createOutbox, type Outbox } from '../../scripts/lib/submission/outbox-store.ts';
 import { nextDelayMs } from '../../scripts/lib/submission/outbox.ts';
-import { createSubmissionService } from '../../scripts/lib/submission/service.ts';
+import { createSubmissionService, IdempotencyConflictError } from '../../scripts/lib/submission/service.ts';
 import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
 import { TrackerUnavailableError } from '../../scripts/lib/tracker/errors.ts';
 import type { TrackerPort } from '../../scripts/lib/tracker/port.ts';
 import { loadWorkCalendar } from '../../scripts/lib/workdays-fs.ts';
 
 const keys = generateSealingKeyPair();
-// Several outboxes per test stand for separate processes (one may "crash"); all are closed afterwards, so none
-// is left for the garbage collector to close.
-const opened: Outbox[] = [];
-const outboxAt = (options: Parameters<typeof createOutbox>[0]) => {
-  const outbox = createOutbox(options);
-  opened.push(outbox);
-  return outbox;
+// Several stores per test stand for separate processes on one DATA_DIR (one may "crash"); all are closed afterwards.
+const opened: Store[] = [];
+const storeAt = (dir: string) => {
+  const store = openStore(join(dir, 'store.sqlite'));
+  opened.push(store);
+  return store;
 };
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.close()));
+afterEach(() => {
+  for (const s of opened.splice(0)) s.close();
 });
 const secret = Buffer.from('0123456789abcdef0123456789abcdef');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,9 +63,10 @@ function switchable(inner: TrackerPort) {
 }
 
 function setup(dir = mkdtempSync(join(tmpdir(), 'outbox-')), wrap: (o: Outbox) => Outbox = (o) => o) {
-  const local = createLocalTracker({ dir: join(dir, 'tracker') });
+  const store = storeAt(dir);
+  const local = createLocalTracker({ store });
   const { port, state } = switchable(local);
-  const outbox = wrap(outboxAt({ dir: join(dir, 'outbox') }));
+  const outbox = wrap(createOutbox(store));
   const service = createSubmissionService({
     bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox, tracker: async () => port,
     sealingKey: createPublicKey(keys.publicKey), secret, log: () => {}, deliveryTimeoutMs: 300, backoff: { baseMs: 1, maxMs: 5 },
@@ -74,44 +75,58 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'outbox-')), wrap: (o: Outbox) =
 }
 
 describe('outbox store', () => {
-  it('claims a code exclusively and durably', async () => {
-    const outbox = outboxAt({ dir: mkdtempSync(join(tmpdir(), 'outbox-')) });
-    const job = { v: 1 as const, hash: 'ABC123', trackingCode: 'JY-2026-ABC123', keyHash: 'a', receivedAt: new Date().toISOString(), category: 'policy' as const, office: 'admin' as const, deadline: '2026-12-01', warnings: [], issue: { title: 't', body: 'b', labels: [] } };
-    expect(await outbox.claim(job)).toEqual({ created: true });
-    const again = await outbox.claim({ ...job, keyHash: 'b' });
-    expect(again).toMatchObject({ created: false, existing: { keyHash: 'a' } });
-    expect((await outbox.pending()).map((j) => j.hash)).toEqual(['ABC123']);
-    await outbox.markDelivered('ABC123', { issueNumber: 1, url: 'u', deliveredAt: job.receivedAt });
-    expect(await outbox.pending()).toEqual([]);
-    // Another process (or the next start) reads the same journal.
-    const reopened = outboxAt({ dir: outbox.dir });
-    expect(await reopened.get('ABC123')).toEqual(job);
-    expect(await reopened.delivery('ABC123')).toMatchObject({ issueNumber: 1 });
-    expect(await reopened.claim({ ...job, keyHash: 'c' })).toMatchObject({ created: false, existing: { keyHash: 'a' } });
+  const job = (hash: string, keyHash: string) => ({
+    v: 1 as const, hash, trackingCode: `JY-2026-${hash}`, keyHash, receivedAt: new Date(1_700_000_000_000).toISOString(), category: 'policy' as const,
+    office: 'admin' as const, deadline: '2026-12-01', warnings: [], issue: { title: 't', body: 'b', labels: [] },
   });
 
-  it('commits concurrent claims in shared batches and skips a torn last line after a crash', async () => {
+  it('claims a code exclusively and durably, by key and by code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
-    const outbox = outboxAt({ dir });
-    const jobs = Array.from({ length: 50 }, (_, i) => ({ v: 1 as const, hash: `B${String(i).padStart(5, '0')}`, trackingCode: `JY-2026-B${i}`, keyHash: `k${i}`, receivedAt: new Date(1_700_000_000_000 + i).toISOString(), category: 'policy' as const, office: 'admin' as const, deadline: '2026-12-01', warnings: [], issue: { title: `t${i}`, body: 'b', labels: [] } }));
-    expect((await Promise.all(jobs.map((j) => outbox.claim(j)))).every((r) => r.created)).toBe(true);
-    await outbox.close();
-    const [segment] = readdirSync(join(dir, 'journal'));
-    appendFileSync(join(dir, 'journal', segment), '{"t":"job","hash":"TORN');
-    const reopened = outboxAt({ dir });
-    expect((await reopened.pending()).map((j) => j.hash)).toEqual(jobs.map((j) => j.hash));
-    expect(await reopened.get('TORN')).toBeNull();
+    const outbox = createOutbox(storeAt(dir));
+    expect(await outbox.claim(job('ABC123', 'a'), 'content-1')).toEqual({ created: true });
+    expect(await outbox.claim(job('ABC123', 'b'), 'content-2')).toEqual({ created: false, reason: 'code-taken' });
+    expect(await outbox.claim(job('XYZ789', 'a'), 'content-1')).toMatchObject({ created: false, reason: 'same-key', existing: { hash: 'ABC123' }, contentHash: 'content-1' });
+    expect(outbox.pending().map((j) => j.hash)).toEqual(['ABC123']);
+    await outbox.markDelivered('ABC123', { issueNumber: 1, url: 'u', deliveredAt: job('ABC123', 'a').receivedAt });
+    expect(outbox.pending()).toEqual([]);
+    // Another process (or the next start) reads the same store.
+    const reopened = createOutbox(storeAt(dir));
+    expect(reopened.get('ABC123')).toEqual(job('ABC123', 'a'));
+    expect(reopened.delivery('ABC123')).toMatchObject({ issueNumber: 1 });
+    expect(reopened.byKey('a')).toMatchObject({ job: { hash: 'ABC123' }, contentHash: 'content-1' });
+    // A late answer from a slow attempt never moves the recorded issue.
+    await reopened.markDelivered('ABC123', { issueNumber: 7, url: 'u7', deliveredAt: 'later' });
+    expect(outbox.delivery('ABC123')).toMatchObject({ issueNumber: 1 });
   });
 
-  it('lets one process at a time deliver, and breaks a lock left by a dead process', async () => {
-    const outbox = outboxAt({ dir: mkdtempSync(join(tmpdir(), 'outbox-')) });
-    const release = await outbox.tryLock('a', 60_000);
+  it('commits concurrent claims of two processes without losing or doubling one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    const [p1, p2] = [createOutbox(storeAt(dir)), createOutbox(storeAt(dir))];
+    const jobs = Array.from({ length: 60 }, (_, i) => job(`B${String(i).padStart(5, '0')}`, `k${i % 30}`));
+    const results = await Promise.all(jobs.map((j, i) => (i % 2 ? p1 : p2).claim(j, 'c')));
+    // 30 keys, each claimed twice (by different codes): exactly one claim per key wins.
+    expect(results.filter((r) => r.created)).toHaveLength(30);
+    expect(new Set(p1.pending().map((j) => j.keyHash)).size).toBe(30);
+    expect(p2.pending()).toHaveLength(30);
+  });
+
+  it('lets one process at a time deliver, and lets a lease left by a dead process expire', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    let now = 1_000_000;
+    const a = createOutbox(storeAt(dir), () => now);
+    const b = createOutbox(storeAt(dir), () => now);
+    const release = await a.tryLock('a', 60_000);
     expect(release).toBeTypeOf('function');
-    expect(await outbox.tryLock('b', 60_000)).toBeNull();
+    expect(await b.tryLock('b', 60_000)).toBeNull();
     await release!();
-    expect(await outbox.tryLock('b', 60_000)).toBeTypeOf('function');
-    writeFileSync(join(outbox.dir, 'deliver.lock'), JSON.stringify({ owner: 'x', pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), expires: Date.now() + 60_000 }));
-    expect(await outbox.tryLock('c', 60_000)).toBeTypeOf('function');
+    const dead = await b.tryLock('b', 60_000); // b takes it and "dies" without releasing
+    expect(dead).toBeTypeOf('function');
+    expect(await a.tryLock('a', 60_000)).toBeNull();
+    now += 60_001;
+    expect(await a.tryLock('a', 60_000)).toBeTypeOf('function');
+    // The dead holder's late release does not free the new holder's lease.
+    await dead!();
+    expect(await b.tryLock('b', 60_000)).toBeNull();
   });
 
   it('backs off exponentially, with jitter, never sooner than the tracker asked', () => {
@@ -129,6 +144,7 @@ describe('submission service: no loss, no duplicates', () => {
     const [a, b, c] = await Promise.all([1, 2, 3].map(() => service.submit({ submission: submission(), key: 'same-key-0001' })));
     const d = await service.submit({ submission: submission(), key: 'same-key-0001' });
     expect(new Set([a, b, c, d].map((r) => r.trackingCode)).size).toBe(1);
+    expect([a, b, c].filter((r) => !r.repeated)).toHaveLength(1);
     expect(d).toMatchObject({ status: 'delivered', repeated: true });
     expect(await local.listIssues({ state: 'all' })).toHaveLength(1);
     expect(state.creates).toBe(1);
@@ -137,18 +153,33 @@ describe('submission service: no loss, no duplicates', () => {
     expect(a.trackingCode).toMatch(/^JY-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$/);
   });
 
+  it('refuses a repeated key that comes with other content, and keeps the first opinion', async () => {
+    const { service, local } = setup();
+    const first = await service.submit({ submission: submission('第一份意见'), key: 'reused-key-0001' });
+    const second = service.submit({ submission: submission('另一份不同的意见'), key: 'reused-key-0001' });
+    await expect(second).rejects.toBeInstanceOf(IdempotencyConflictError);
+    await expect(second).rejects.toMatchObject({ trackingCode: first.trackingCode });
+    // Both at once: one is accepted, the other refused; never two issues, never a silent drop with a shared code.
+    const racing = await Promise.allSettled([
+      service.submit({ submission: submission('并发意见甲'), key: 'race-key-0001' }),
+      service.submit({ submission: submission('并发意见乙'), key: 'race-key-0001' }),
+    ]);
+    expect(racing.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((await local.listIssues({ state: 'all' })).map((i) => i.title).sort()).toHaveLength(2);
+  });
+
   it('queues while the tracker is down, says so, and delivers exactly once when it is back', async () => {
     const { service, local, state, outbox } = setup();
     state.down = true;
     const r = await service.submit({ submission: submission(), key: 'down-key-0001' });
     expect(r.status).toBe('queued');
-    expect(await outbox.pending()).toHaveLength(1);
+    expect(outbox.pending()).toHaveLength(1);
     await service.retryDue(); // still down
     expect(await local.listIssues({ state: 'all' })).toHaveLength(0);
     state.down = false;
     await sleep(20);
     await service.retryDue();
-    expect(await outbox.pending()).toHaveLength(0);
+    expect(outbox.pending()).toHaveLength(0);
     const issues = await local.listIssues({ state: 'all' });
     expect(issues).toHaveLength(1);
     expect(issues[0].body).toContain(r.trackingCode);
@@ -175,7 +206,7 @@ describe('submission service: no loss, no duplicates', () => {
     await service.retryDue(); // the first attempt is still running: no second attempt
     await sleep(900);
     await service.retryDue();
-    expect(await outbox.pending()).toHaveLength(0);
+    expect(outbox.pending()).toHaveLength(0);
     expect(await local.listIssues({ state: 'all' })).toHaveLength(1);
     expect(state.creates).toBe(1);
   });
@@ -184,14 +215,14 @@ describe('submission service: no loss, no duplicates', () => {
     const first = setup();
     first.state.down = true;
     const r = await first.service.submit({ submission: submission(), key: 'crash-key-0001' });
-    // The old process created the issue, then died before writing delivered/.
-    const job = (await first.outbox.pending())[0];
+    // The old process created the issue, then died before recording the delivery.
+    const job = (first.outbox.pending())[0];
     await first.local.createIssue({ ...job.issue, marker: job.trackingCode });
     // A new process on the same folders.
     const second = setup(first.dir);
     expect(await second.service.recover()).toBe(1);
     await second.service.retryDue();
-    expect(await second.outbox.pending()).toHaveLength(0);
+    expect(second.outbox.pending()).toHaveLength(0);
     expect(await second.local.listIssues({ state: 'all' })).toHaveLength(1);
     expect(second.state.creates).toBe(0);
     expect((await second.service.lookup(r.trackingCode)).issueNumber).toBe(1);
@@ -212,12 +243,12 @@ describe('submission service: no loss, no duplicates', () => {
     let forced = false;
     const { service } = setup(undefined, (o) => ({
       ...o,
-      async claim(job) {
+      async claim(job, contentHash) {
         if (!forced) {
           forced = true;
-          return { created: false, existing: { ...job, keyHash: 'someone-else' } };
+          return { created: false, reason: 'code-taken' };
         }
-        return o.claim(job);
+        return o.claim(job, contentHash);
       },
     }));
     const r = await service.submit({ submission: submission(), key: 'collide-key-01' });
@@ -226,10 +257,10 @@ describe('submission service: no loss, no duplicates', () => {
   });
 
   it('has written the job to disk before answering', async () => {
-    const { service, state, outbox } = setup();
+    const { service, state, dir } = setup();
     state.down = true;
     const r = await service.submit({ submission: submission(), key: 'disk-key-0001' });
-    // A fresh reader of the same folder (another process, or this one after a crash) finds it.
-    expect(await outboxAt({ dir: outbox.dir }).get(r.trackingCode.slice(-6))).toMatchObject({ trackingCode: r.trackingCode });
+    // A fresh reader of the same store (another process, or this one after a crash) finds it.
+    expect(createOutbox(storeAt(dir)).get(r.trackingCode.slice(-6))).toMatchObject({ trackingCode: r.trackingCode });
   });
 });

@@ -2,12 +2,13 @@
  * Test support for the publishing tests: a local tracker in a temp folder filled with opinion issues
  * shaped exactly like the submission endpoint makes them (body + opinion machine block + labels).
  */
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBureau } from '../../scripts/lib/bureau.ts';
 import bureauJson from '../../content/settings/bureau.json' with { type: 'json' };
 import { renderOpinionBlock } from '../../scripts/lib/opinion-block.ts';
+import { openStore } from '../../scripts/lib/store/store.ts';
 import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
 import type { OpinionRecord } from '../../schemas/opinion.ts';
 
@@ -36,10 +37,11 @@ export function opinion(partial: Partial<OpinionRecord> & { trackingCode: string
 
 /** A tracker whose clock is settable, so issues and comments get the instants a test wants. */
 export function testTracker(dir: string) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'people.json'), JSON.stringify({ staff: 'admin', 'feedback-bot': 'admin', reviewer: 'write', visitor: 'read' }));
+  const store = openStore(join(dir, 'store.sqlite'), { fsync: false });
+  const people = store.db.prepare('INSERT INTO tracker_people (login, permission) VALUES (?, ?)');
+  for (const [login, permission] of [['staff', 'admin'], ['feedback-bot', 'admin'], ['reviewer', 'write'], ['visitor', 'read']]) people.run(login, permission);
   let clock = new Date('2026-07-01T02:00:00Z');
-  const at = (actor: string) => createLocalTracker({ dir, actor, now: () => clock });
+  const at = (actor: string) => createLocalTracker({ store, actor, now: () => clock });
   return {
     bot: at('feedback-bot'),
     as: at,

@@ -12,7 +12,8 @@ import { parseSubmission, type Submission } from '../../schemas/submission.ts';
 import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { parseOpinionBlock } from '../../scripts/lib/opinion-block.ts';
 import { generateSealingKeyPair } from '../../scripts/lib/sealed.ts';
-import { createOutbox, type Outbox } from '../../scripts/lib/submission/outbox-fs.ts';
+import { openStore, type Store } from '../../scripts/lib/store/store.ts';
+import { createOutbox, type Outbox } from '../../scripts/lib/submission/outbox-store.ts';
 import { createSubmissionService } from '../../scripts/lib/submission/service.ts';
 import { createOctokitTracker } from '../../scripts/lib/tracker/octokit.ts';
 import { loadWorkCalendar } from '../../scripts/lib/workdays-fs.ts';
@@ -21,12 +22,12 @@ import { startGitHubStandIn, type GitHubStandIn } from '../support/github-standi
 const keys = generateSealingKeyPair();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let standIn: GitHubStandIn | undefined;
-let outbox: Outbox | undefined;
+let store: Store | undefined;
 afterEach(async () => {
   await standIn?.close();
-  await outbox?.close();
+  store?.close();
   standIn = undefined;
-  outbox = undefined;
+  store = undefined;
 });
 
 function submission(n: number): Submission {
@@ -44,7 +45,8 @@ async function setup(opts: { retries?: number; searchLagMs?: number; deliveryTim
     token: standIn.token, owner: standIn.owner, repo: standIn.repo, baseUrl: standIn.url,
     timeoutMs: 300, retries: opts.retries ?? 0, retryBaseMs: 10, rateLimitRetries: 1, rateLimitSecondMs: 10, pacing: false,
   });
-  const box = (outbox = createOutbox({ dir: join(mkdtempSync(join(tmpdir(), 'gh-outbox-')), 'outbox') }));
+  store = openStore(join(mkdtempSync(join(tmpdir(), 'gh-outbox-')), 'store.sqlite'));
+  const box = createOutbox(store);
   const service = createSubmissionService({
     bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox: box, tracker: async () => tracker,
     sealingKey: createPublicKey(keys.publicKey), secret: Buffer.from('s'.repeat(32)), log: () => {},
@@ -54,7 +56,7 @@ async function setup(opts: { retries?: number; searchLagMs?: number; deliveryTim
   const drain = async () => {
     // Retries honour GitHub's retry-after (a second here), so allow some seconds; no timing is asserted.
     const until = Date.now() + 15_000;
-    while ((await box.pending()).length && Date.now() < until) {
+    while (box.pending().length && Date.now() < until) {
       await sleep(25);
       await service.recover();
       await service.retryDue();

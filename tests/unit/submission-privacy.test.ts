@@ -11,7 +11,8 @@ import { parseSubmission } from '../../schemas/submission.ts';
 import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { parseOpinionBlock } from '../../scripts/lib/opinion-block.ts';
 import { generateSealingKeyPair, openSealed } from '../../scripts/lib/sealed.ts';
-import { createOutbox } from '../../scripts/lib/submission/outbox-fs.ts';
+import { openStore } from '../../scripts/lib/store/store.ts';
+import { createOutbox } from '../../scripts/lib/submission/outbox-store.ts';
 import { createSubmissionService } from '../../scripts/lib/submission/service.ts';
 import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
 import { loadWorkCalendar } from '../../scripts/lib/workdays-fs.ts';
@@ -20,9 +21,10 @@ const keys = generateSealingKeyPair();
 
 async function submitAndRead(title: string, details: string) {
   const dir = mkdtempSync(join(tmpdir(), 'privacy-'));
-  const tracker = createLocalTracker({ dir: join(dir, 'tracker') });
+  const store = openStore(join(dir, 'store.sqlite'));
+  const tracker = createLocalTracker({ store });
   const service = createSubmissionService({
-    bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox: createOutbox({ dir: join(dir, 'outbox') }),
+    bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox: createOutbox(store),
     tracker: async () => tracker, sealingKey: createPublicKey(keys.publicKey), secret: Buffer.alloc(32, 7), log: () => {},
   });
   const parsed = parseSubmission({

@@ -8,6 +8,7 @@ import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { parseCodeList } from '../../scripts/lib/code-list.ts';
 import { categoryLabel, flags, sourceLabel } from '../../scripts/lib/labels.ts';
 import { renderOpinionBlock } from '../../scripts/lib/opinion-block.ts';
+import { openStore } from '../../scripts/lib/store/store.ts';
 import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
 import type { TrackerPort } from '../../scripts/lib/tracker/port.ts';
 import { loadWorkCalendar } from '../../scripts/lib/workdays-fs.ts';
@@ -21,9 +22,11 @@ export const calendar = loadWorkCalendar();
 
 export const deps = (extra: Partial<TriageDeps> = {}): TriageDeps => ({ bureau, calendar, codeList, dryRun: false, budget: 50, ...extra });
 
+/** A local tracker in a fresh store; `as(login)` is the same tracker acting as someone else. */
 export function tempTracker(actor = 'feedback-bot') {
   const dir = mkdtempSync(join(tmpdir(), 'triage-test-'));
-  return { dir, port: createLocalTracker({ dir: join(dir, 'tracker'), actor }), as: (login: string) => createLocalTracker({ dir: join(dir, 'tracker'), actor: login }) };
+  const store = openStore(join(dir, 'store.sqlite'), { fsync: false });
+  return { dir, store, port: createLocalTracker({ store, actor }), as: (login: string) => createLocalTracker({ store, actor: login }) };
 }
 
 let seq = 0;

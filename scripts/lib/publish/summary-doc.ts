@@ -7,7 +7,7 @@
 import { categories } from '../../../schemas/common.ts';
 import { summarySchema, type Summary } from '../../../schemas/summary.ts';
 import { parseFrontmatter, stringifyFrontmatter } from '../frontmatter.ts';
-import { isoDate, zhDate } from '../../../site/utils/view.ts';
+import { isoDate, zhDate } from '../dates.ts';
 import type { OpinionFacts } from './facts.ts';
 import { quarterDays, quarterId, type Quarter } from './periods.ts';
 import { emptyPlan, planFile, type PublishPlan } from './plan.ts';

@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import { categories, offices, outcomes, sources, submitterTypes } from '../../../schemas/common.ts';
 import type { Summary } from '../../../schemas/summary.ts';
-import { isoDate } from '../../../site/utils/view.ts';
+import { isoDate } from '../dates.ts';
 import type { OpinionFacts } from './facts.ts';
 
 const zh = (table: Record<string, { zh: string }>, key: string | null) => (key && table[key]?.zh) || key || '';

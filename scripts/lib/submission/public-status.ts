@@ -1,13 +1,13 @@
 /**
  * What /track may say about an opinion: its stage, category, office, dates and the reply link. Never the text,
- * the unit, the name or the contact (DEVELOPERS.md, privacy). Pure: computed from the outbox job and the issue.
+ * the unit, the name or the contact (DEVELOPERS.md, privacy). Pure: computed from the outbox job (the store's
+ * record of the submission) and the issue's state and labels as the store knows them (issue-status.ts).
  */
 import { categories, categoryKeys, officeKeys, offices, type CategoryKey, type OfficeKey } from '../../../schemas/common.ts';
 import type { Bureau } from '../../../schemas/bureau.ts';
 import { dueDate } from '../due.ts';
 import { categoryLabel, flags, keyFromLabels, officeLabel } from '../labels.ts';
-import { parseOpinionBlock } from '../opinion-block.ts';
-import type { TrackerIssue } from '../tracker/port.ts';
+import type { IssueStatus } from '../store/issue-status.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import type { OutboxJob } from './outbox.ts';
 
@@ -40,17 +40,10 @@ export interface PublicStatus {
 
 export const replyPath = (trackingCode: string) => `/replies/${trackingCode.toLowerCase()}/`;
 
-export function publicStatus(
-  trackingCode: string,
-  job: OutboxJob | null,
-  issue: TrackerIssue | null,
-  ctx: { bureau: Bureau; calendar: WorkCalendar },
-): PublicStatus | null {
-  if (!job && !issue) return null;
-  const record = issue ? parseOpinionBlock(issue.body) : null;
-  const receivedAt = job?.receivedAt ?? record?.receivedAt ?? issue!.createdAt;
+export function publicStatus(job: OutboxJob, issue: IssueStatus | null, ctx: { bureau: Bureau; calendar: WorkCalendar }): PublicStatus {
+  const { trackingCode, receivedAt } = job;
   const labelled = issue ? keyFromLabels<CategoryKey>(issue.labels, categoryLabel, categoryKeys) : undefined;
-  const category = labelled ?? job?.category ?? record?.selectedCategory ?? null;
+  const category = labelled ?? job.category;
   const assigned = issue ? keyFromLabels<OfficeKey>(issue.labels, officeLabel, officeKeys) : undefined;
   const office = assigned ?? (category ? ctx.bureau.routing[category] : null);
   let stage: Stage = 'queued';
@@ -67,7 +60,7 @@ export function publicStatus(
     receivedDay: chinaDate(new Date(receivedAt)),
     category,
     office,
-    deadline: category ? dueDate(ctx.bureau, ctx.calendar, receivedAt, category) : null,
+    deadline: dueDate(ctx.bureau, ctx.calendar, receivedAt, category),
     replyUrl: replied ? replyPath(trackingCode) : null,
   };
 }

@@ -1,19 +1,24 @@
 /**
  * Composition root of the submission side: reads the environment once per process and wires the service to the
- * bureau settings, work calendar, code list, tracker (GitHub or local), outbox, keys, limits and CAPTCHA; starts
- * the background retry loop. Pages, endpoints and scripts get everything from here; nothing else reads env.
+ * bureau settings, work calendar, code list, the store (outbox, local tracker, /track index, form tokens), the
+ * tracker (GitHub or local), keys, limits and CAPTCHA; starts the background retry and sync loops. The server's
+ * pages and endpoints get everything from site/components/form/server.ts, which creates one runtime; scripts
+ * create their own. Nothing else reads env.
  *
  * Environment (README, 提交意见):
- *   DATA_DIR                   state folder (outbox, local tracker, dev keys); default .data
+ *   DATA_DIR                   state folder (store.sqlite, dev keys); default .data
  *   GITHUB_TOKEN, GITHUB_REPOSITORY[, GITHUB_API_URL]   deliver to GitHub instead of the local tracker
+ *   GITHUB_WEBHOOK_SECRET      secret of the repository webhook that keeps the /track index current
+ *   ISSUE_SYNC_SECONDS         how often the /track index asks GitHub for updated issues (default 60; 0 = never)
  *   BUREAU_PUBLIC_KEY          PEM or path of the key contacts are sealed to (dev key generated when unset)
  *   SUBMIT_SECRET              shared secret for codes and form tokens (generated into DATA_DIR when unset)
- *   SUBMIT_RATE_LIMIT          per-IP limit of posts, `count/seconds` (default 20/60; `off` disables)
- *   TRACK_RATE_LIMIT           per-IP limit of /track look-ups (default 60/60)
+ *   SUBMIT_RATE_LIMIT          per-client limit of posts, `count/seconds` (default 20/60; `off` disables)
+ *   TRACK_RATE_LIMIT           per-client limit of /track look-ups (default 60/60)
  *   SUBMIT_BODY_LIMIT          bytes (default 131072)
  *   SUBMIT_MIN_FILL_SECONDS    minimum time between serving the form and posting it (default 3)
  *   SUBMIT_ALLOWED_ORIGINS     extra origins allowed to post, comma-separated (the site's own always are)
- *   TRUST_PROXY                `1` behind a reverse proxy: the client is the first X-Forwarded-For address
+ *   TRUST_PROXY                number of reverse proxies in front (`1`/`true` = one): the client is the address that
+ *                              many hops from the right of X-Forwarded-For
  *   DELIVERY_TIMEOUT_MS        wait for the tracker before answering 202 (default 10000)
  *   OUTBOX_RETRY_BASE_MS, OUTBOX_RETRY_MAX_MS   retry backoff (default 5000, 600000)
  *   OUTBOX_FSYNC               `0` to skip fsync (benchmarks of the raw path only; default on)
@@ -24,15 +29,20 @@ import type { Bureau } from '../../../schemas/bureau.ts';
 import { loadBureau } from '../bureau.ts';
 import type { CodeList } from '../code-list.ts';
 import { loadCodeList } from '../code-list-fs.ts';
-import { dataPaths } from '../data-dir.ts';
 import { loadSealingKey } from '../sealed-fs.ts';
+import { openDataStore } from '../store/data-store-fs.ts';
+import { createIssueStatusIndex, syncIssueStatus, type IssueStatus, type IssueStatusIndex } from '../store/issue-status.ts';
+import type { Store } from '../store/store.ts';
+import { createUsedFormTokens } from '../store/used-form-tokens.ts';
 import { createTrackerFromEnv, trackerKind, type TrackerKind } from '../tracker/from-env.ts';
+import { createLocalTracker } from '../tracker/local.ts';
 import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
 import type { WorkCalendar } from '../workdays.ts';
 import { loadWorkCalendar } from '../workdays-fs.ts';
 import { captchaFromEnv, type CaptchaVerifier } from './captcha.ts';
 import type { BackoffPolicy } from './outbox.ts';
-import { createOutbox } from './outbox-fs.ts';
+import type { OneTimeTokens } from './one-time-tokens.ts';
+import { createOutbox } from './outbox-store.ts';
 import { createRateLimiter, parseRateLimit, type RateLimiter } from './rate-limit.ts';
 import { loadServerSecret } from './secret-fs.ts';
 import { createSubmissionService, type LogLevel, type SubmissionService } from './service.ts';
@@ -42,11 +52,15 @@ export interface SubmissionConfig {
   minFillMs: number;
   maxFormAgeMs: number;
   allowedOrigins: string[];
-  trustProxy: boolean;
+  /** Reverse proxies in front of the server (TRUST_PROXY); 0 = the socket address is the client. */
+  trustedHops: number;
   deliveryTimeoutMs: number;
   backoff: BackoffPolicy;
   fsync: boolean;
   triage: boolean;
+  /** Seconds between syncs of the /track index with GitHub (0 = only the webhook). */
+  issueSyncSeconds: number;
+  webhookSecret: string | null;
 }
 
 const int = (value: string | undefined, fallback: number, name: string) => {
@@ -63,16 +77,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv, bureau: Bureau): Submissio
     minFillMs: int(env.SUBMIT_MIN_FILL_SECONDS, 3, 'SUBMIT_MIN_FILL_SECONDS') * 1000,
     maxFormAgeMs: 7 * 24 * 3600_000,
     allowedOrigins: [site, ...(env.SUBMIT_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)],
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustedHops: env.TRUST_PROXY === 'true' ? 1 : int(env.TRUST_PROXY, 0, 'TRUST_PROXY'),
     deliveryTimeoutMs: int(env.DELIVERY_TIMEOUT_MS, 10_000, 'DELIVERY_TIMEOUT_MS'),
     backoff: { baseMs: int(env.OUTBOX_RETRY_BASE_MS, 5_000, 'OUTBOX_RETRY_BASE_MS'), maxMs: int(env.OUTBOX_RETRY_MAX_MS, 600_000, 'OUTBOX_RETRY_MAX_MS') },
     fsync: env.OUTBOX_FSYNC !== '0' && env.OUTBOX_FSYNC !== 'false',
     triage: env.SUBMIT_TRIAGE !== 'off' && env.SUBMIT_TRIAGE !== '0',
+    issueSyncSeconds: int(env.ISSUE_SYNC_SECONDS, 60, 'ISSUE_SYNC_SECONDS'),
+    webhookSecret: env.GITHUB_WEBHOOK_SECRET || null,
   };
 }
 
-/** Loads scripts/lib/triage/run.ts when it exists (the triage side), else undefined. */
-export type TriageLoader = () => Promise<unknown>;
+/** Triage of one newly delivered issue (scripts/lib/triage/run.ts triageIssue, bound by the composition root). */
+export type TriageOne = (port: TrackerPort, issueNumber: number, ctx: { bureau: Bureau; calendar: WorkCalendar; codeList: CodeList | null }) => Promise<unknown>;
 
 export interface SubmissionRuntime {
   config: SubmissionConfig;
@@ -86,14 +102,21 @@ export interface SubmissionRuntime {
   trackLimiter: RateLimiter;
   trackerKind: TrackerKind;
   tracker: () => Promise<TrackerPort>;
-  /** Stops the retry loop (tests, scripts). */
+  store: Store;
+  /** Form tokens already used (one submission per token). */
+  oneTimeTokens: OneTimeTokens;
+  /** The /track index of GitHub issues (the local tracker is read directly). */
+  issueIndex: IssueStatusIndex;
+  /** What /track shows of an issue: from the store only, never from GitHub. */
+  issueStatus(number: number): Promise<IssueStatus | null>;
+  /** Stops the loops and closes the store (tests, scripts). */
   stop(): void;
 }
 
 export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
-  /** Triage module loader; the Astro side passes `import.meta.glob`'s, scripts a dynamic import. */
-  loadTriage?: TriageLoader;
+  /** In-process triage after deliveries to the local tracker (the GitHub workflow triages GitHub issues). */
+  triage?: TriageOne;
   /** Run the retry loop (the server does; one-shot scripts do not). */
   retryLoop?: boolean;
   log?: (level: LogLevel, message: string) => void;
@@ -109,29 +132,25 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
   const secret = loadServerSecret(env);
   const sealingKey = loadSealingKey(env, (m) => log('warn', m));
   const kind = trackerKind(env);
+  const store = openDataStore(env, { fsync: config.fsync }, (m) => log('info', m));
+  const local = kind === 'local' ? createLocalTracker({ store, actor: 'feedback-bot' }) : null;
   let trackerPromise: Promise<TrackerPort> | undefined;
-  const tracker = () => (trackerPromise ??= createTrackerFromEnv(env, 'feedback-bot'));
-  const outbox = createOutbox({ dir: dataPaths(env).outbox, fsync: config.fsync });
+  const tracker = () => (trackerPromise ??= local ? Promise.resolve(local) : createTrackerFromEnv(env, 'feedback-bot'));
+  const outbox = createOutbox(store);
+  const issueIndex = createIssueStatusIndex(store);
 
   // In-process triage after local deliveries, so the offline `npm start` flow is triaged too (contracts.md);
   // on GitHub the workflow does it. Bounded so a burst of submissions cannot queue unbounded work.
   let afterDeliver: ((n: number, issue: TrackerIssue) => Promise<unknown>) | undefined;
-  if (kind === 'local' && config.triage && options.loadTriage) {
+  if (local && config.triage && options.triage) {
+    const triage = options.triage;
     let chain: Promise<unknown> = Promise.resolve();
     let queued = 0;
-    let triage: ((port: TrackerPort, n: number, deps: Record<string, unknown>) => Promise<unknown>) | null | undefined;
     afterDeliver = async (n) => {
       if (queued >= 200) return log('warn', `#${n}: 自动分拣队列已满，稍后可运行 npm run triage 补做`);
       queued++;
       chain = chain
-        .then(async () => {
-          if (triage === undefined) {
-            const mod = (await options.loadTriage!().catch(() => null)) as { triageIssue?: typeof triage } | null;
-            triage = typeof mod?.triageIssue === 'function' ? mod.triageIssue : null;
-            if (!triage) log('info', '未找到自动分拣模块（scripts/lib/triage/run.ts），跳过本地分拣');
-          }
-          if (triage) await triage(await tracker(), n, { bureau, calendar, codeList, now: new Date(), dryRun: false, budget: 50 });
-        })
+        .then(() => triage(local, n, { bureau, calendar, codeList }))
         .catch((e) => log('warn', `#${n}: 自动分拣失败：${(e as Error).message}`))
         .finally(() => queued--);
       return chain;
@@ -143,9 +162,10 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     backoff: config.backoff,
     afterDeliver,
+    onDelivered: local ? undefined : (issue) => issueIndex.record([{ number: issue.number, state: issue.state, labels: issue.labels, updatedAt: issue.updatedAt }]),
   });
 
-  let timer: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
   if (options.retryLoop ?? true) {
     let busy = false;
     let ticks = 0;
@@ -165,9 +185,27 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
         busy = false;
       }
     };
-    timer = setInterval(tick, 1000);
-    timer.unref();
+    timers.push(setInterval(tick, 1000));
     void tick();
+    // The /track index learns GitHub's changes here as well as from the webhook, which may be missing or lose
+    // deliveries. Bounded per round (an operations budget), so a backlog costs a few rounds, not the bot's quota.
+    if (!local && config.issueSyncSeconds > 0) {
+      let syncing = false;
+      const sync = async () => {
+        if (syncing) return;
+        syncing = true;
+        try {
+          await syncIssueStatus(await tracker(), issueIndex, { now: new Date(), budget: 300 });
+        } catch (e) {
+          log('warn', `同步议题状态失败：${(e as Error).message}`);
+        } finally {
+          syncing = false;
+        }
+      };
+      timers.push(setInterval(sync, config.issueSyncSeconds * 1000));
+      void sync();
+    }
+    for (const t of timers) t.unref();
   }
 
   return {
@@ -177,13 +215,19 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     trackLimiter: createRateLimiter(parseRateLimit(env.TRACK_RATE_LIMIT, { capacity: 60, perSeconds: 60 })),
     trackerKind: kind,
     tracker,
-    stop: () => clearInterval(timer),
+    store,
+    oneTimeTokens: createUsedFormTokens(store),
+    issueIndex,
+    async issueStatus(number) {
+      if (local) {
+        const issue = await local.getIssue(number);
+        return issue && { state: issue.state, labels: issue.labels, updatedAt: issue.updatedAt };
+      }
+      return issueIndex.get(number);
+    },
+    stop() {
+      for (const t of timers) clearInterval(t);
+      store.close();
+    },
   };
-}
-
-const slot = Symbol.for('drg-feedback.submission-runtime');
-/** The process-wide runtime (created on first use). */
-export function getSubmissionRuntime(options: RuntimeOptions = {}): SubmissionRuntime {
-  const g = globalThis as unknown as Record<symbol, SubmissionRuntime | undefined>;
-  return (g[slot] ??= createSubmissionRuntime(options));
 }

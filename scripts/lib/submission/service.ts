@@ -3,12 +3,16 @@
  * keep the job in the outbox and deliver it later. Everything it touches is injected (tracker, outbox, clock,
  * keys), so tests drive it against the GitHub stand-in or the local tracker without branches for tests.
  *
- * Guarantees (issue 3, "no loss, no duplicates"):
- * - A submission is durable in the outbox before anyone is told it was received.
- * - One idempotency key → one tracking code → at most one job → at most one issue: repeated requests return the
- *   first receipt; a redelivery first asks the tracker for the issue carrying the code (findIssueByMarker), so a
- *   crash between creating the issue and recording the delivery never duplicates it.
- * - Deliveries of one job never overlap: in-process by the in-flight map, across processes by the outbox lock.
+ * Guarantees (issues 3 and 11, "no loss, no duplicates"):
+ * - A submission is durable in the store before anyone is told it was received.
+ * - One idempotency key → one tracking code → one job → at most one issue: the key hash is a UNIQUE column. A
+ *   repeated request with the same content returns the first receipt; with other content it is refused
+ *   (IdempotencyConflictError → 422), as the IETF Idempotency-Key draft asks, instead of silently dropping the
+ *   second opinion and handing its sender somebody else's code.
+ * - A redelivery first asks the tracker for the issue carrying the code (findIssueByMarker), so a crash between
+ *   creating the issue and recording the delivery never duplicates it; the local tracker writes an issue and its
+ *   marker in one transaction.
+ * - Deliveries of one job never overlap: in-process by the in-flight map, across processes by the store's lease.
  */
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Bureau } from '../../../schemas/bureau.ts';
@@ -21,7 +25,7 @@ import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { codeWarnings } from './code-warnings.ts';
 import { isTransient, nextDelayMs, receiptOf, type BackoffPolicy, type OutboxJob, type Receipt } from './outbox.ts';
-import type { Outbox } from './outbox-fs.ts';
+import type { Outbox } from './outbox-store.ts';
 import { renderIssue } from './render-issue.ts';
 import { formatTrackingCode, parseTrackingCode, trackingHash } from './tracking-code.ts';
 
@@ -44,8 +48,10 @@ export interface SubmissionServiceDeps {
   deliveryTimeoutMs?: number;
   /** Retry policy of queued jobs. */
   backoff?: BackoffPolicy;
-  /** Called after each delivery, e.g. triage on the local tracker. Failures are logged, never fatal. */
+  /** Called after each delivery that opened a new issue, e.g. triage on the local tracker. Failures are logged, never fatal. */
   afterDeliver?: (issueNumber: number, issue: TrackerIssue) => Promise<unknown> | unknown;
+  /** Called with the issue of every recorded delivery (the /track index learns the issue's first status). */
+  onDelivered?: (issue: TrackerIssue) => Promise<unknown> | unknown;
 }
 
 export interface SubmitInput {
@@ -58,6 +64,21 @@ export interface SubmitInput {
 
 class DeliveryTimeoutError extends Error {
   override name = 'DeliveryTimeoutError';
+}
+
+/** The idempotency key was first used with other content: the request is refused (HTTP 422). */
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError';
+  readonly trackingCode: string;
+  constructor(trackingCode: string) {
+    super('idempotency key already used for another submission');
+    this.trackingCode = trackingCode;
+  }
+}
+
+/** HMAC of what a submission says, so a repeated key can be checked against the content it first came with. */
+export function contentHashOf(secret: Buffer | KeyObject, input: Pick<SubmitInput, 'submission' | 'objectionTitle'>): string {
+  return createHmac('sha256', secret).update(`submission-content\0${JSON.stringify(input.submission)}\0${input.objectionTitle ?? ''}`).digest('base64url').slice(0, 22);
 }
 
 /** Hash of an idempotency key under the server secret (stored instead of the key's meaning). */
@@ -91,12 +112,6 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
     return d;
   };
 
-  /** keyHash → receipt, for repeats seen by this process (bounded; the outbox on disk is the truth). */
-  const known = new Map<string, Receipt>();
-  const remember = (keyHash: string, r: Receipt) => {
-    if (known.size >= 100_000) known.delete(known.keys().next().value!);
-    known.set(keyHash, r);
-  };
   const inFlight = new Map<string, Promise<boolean>>();
   /** Jobs waiting for a retry: hash → attempts so far and when to try next. */
   const waiting = new Map<string, { job: OutboxJob; attempts: number; nextAt: number }>();
@@ -107,6 +122,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
     const issue = existing ?? (await tracker.createIssue({ ...job.issue, marker: job.trackingCode }));
     await deps.outbox.markDelivered(job.hash, { issueNumber: issue.number, url: issue.url, deliveredAt: now().toISOString() });
     waiting.delete(job.hash);
+    if (deps.onDelivered) await Promise.resolve(deps.onDelivered(issue)).catch((e) => log('warn', `${job.trackingCode}: 记录议题状态失败：${(e as Error).message}`));
     log('info', `${job.trackingCode}: ${existing ? '已在跟踪系统中找到' : '已登记为'} #${issue.number}`);
     if (deps.afterDeliver && !existing) {
       Promise.resolve()
@@ -126,6 +142,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       running = deliverOnce(job, mayExist)
         .catch((e) => {
           schedule(job, e);
+          void deps.outbox.markFailed(job.hash, String((e as Error)?.message ?? e)).catch(() => {});
           return false;
         })
         .finally(() => inFlight.delete(job.hash));
@@ -155,20 +172,21 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
     }
   }
 
-  async function receiptFor(job: OutboxJob, repeated: boolean): Promise<Receipt> {
-    const delivered = !!(await deps.outbox.delivery(job.hash));
-    return receiptOf(job, delivered, repeated);
-  }
+  const receiptFor = (job: OutboxJob, repeated: boolean): Receipt => receiptOf(job, !!deps.outbox.delivery(job.hash), repeated);
+  /** The answer to a key used before: its receipt when the content is the same, else a conflict. */
+  const repeatOf = (existing: { job: OutboxJob; contentHash: string | null }, contentHash: string): Receipt => {
+    // Jobs imported from the journal store have no content hash: their keys are honoured as before.
+    if (existing.contentHash !== null && existing.contentHash !== contentHash) throw new IdempotencyConflictError(existing.job.trackingCode);
+    return receiptFor(existing.job, true);
+  };
 
   return {
     /** Accepts a valid submission. Resolves once it is durable; `status` says whether the issue exists yet. */
     async submit(input: SubmitInput): Promise<Receipt> {
       const keyHash = keyHashOf(secret, input.key);
-      const seen = known.get(keyHash);
-      if (seen) {
-        const job = seen.status === 'queued' ? await deps.outbox.get(parseTrackingCode(seen.trackingCode)!.hash) : null;
-        return job ? receiptFor(job, true) : { ...seen, repeated: true };
-      }
+      const contentHash = contentHashOf(secret, input);
+      const seen = deps.outbox.byKey(keyHash);
+      if (seen) return repeatOf(seen, contentHash);
       const s = input.submission;
       const received = now();
       const receivedAt = received.toISOString();
@@ -202,18 +220,13 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
           v: 1, hash, trackingCode, keyHash, receivedAt, category: s.category, office, deadline, warnings,
           issue: { title: issue.title, body: issue.body, labels: issue.labels },
         };
-        const claimed = await deps.outbox.claim(job);
+        const claimed = await deps.outbox.claim(job, contentHash);
         if (!claimed.created) {
-          if (claimed.existing.keyHash !== keyHash) continue; // another submission owns this code: take the next
-          const r = await receiptFor(claimed.existing, true);
-          remember(keyHash, r);
-          return r;
+          if (claimed.reason === 'code-taken') continue; // another submission owns this code: take the next
+          return repeatOf({ job: claimed.existing, contentHash: claimed.contentHash }, contentHash); // a racing twin won
         }
-        remember(keyHash, receiptOf(job, false, false));
         const delivered = await deliver(job, false);
-        const r = receiptOf(job, delivered, false);
-        remember(keyHash, r);
-        return r;
+        return receiptOf(job, delivered, false);
       }
       throw new Error('无法分配查询码（20 次冲突）');
     },
@@ -224,7 +237,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       const release = await deps.outbox.tryLock(opts.owner ?? `pid-${process.pid}`, Math.max(60_000, timeoutMs * 4));
       if (!release) return { ...result, locked: true };
       try {
-        const jobs = await deps.outbox.pending();
+        const jobs = deps.outbox.pending();
         let budget = opts.budget ?? Infinity;
         let down = false;
         for (const job of jobs) {
@@ -256,7 +269,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       if (!release) return;
       try {
         for (const w of due.sort((a, b) => a.nextAt - b.nextAt)) {
-          if (await deps.outbox.delivery(w.job.hash)) {
+          if (deps.outbox.delivery(w.job.hash)) {
             waiting.delete(w.job.hash);
             continue;
           }
@@ -270,7 +283,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
     /** Loads queued jobs from disk into the retry schedule (at start-up, and now and then). */
     async recover(): Promise<number> {
       let n = 0;
-      for (const job of await deps.outbox.pending()) {
+      for (const job of deps.outbox.pending()) {
         if (!waiting.has(job.hash) && !inFlight.has(job.hash)) {
           waiting.set(job.hash, { job, attempts: 0, nextAt: now().getTime() });
           n++;
@@ -286,9 +299,9 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
     async lookup(code: string): Promise<{ job: OutboxJob | null; issueNumber: number | null }> {
       const parsed = parseTrackingCode(code);
       if (!parsed) return { job: null, issueNumber: null };
-      const job = await deps.outbox.get(parsed.hash);
+      const job = deps.outbox.get(parsed.hash);
       if (!job || job.trackingCode !== parsed.code) return { job: null, issueNumber: null };
-      const d = await deps.outbox.delivery(parsed.hash);
+      const d = deps.outbox.delivery(parsed.hash);
       return { job, issueNumber: d?.issueNumber ?? null };
     },
   };

@@ -36,3 +36,20 @@ export function parseTrackingCode(input: string): { prefix: string; year: number
   if (/[U]/.test(hash)) return null;
   return { prefix: m[1], year: Number(m[2]), hash, code: formatTrackingCode(m[1], m[2], hash) };
 }
+
+/**
+ * The first year a code can carry: 2019, when the national DRG payment pilots began (国家医保局, 30 个城市 DRG 付费
+ * 国家试点); no feedback platform of this kind predates them.
+ */
+export const firstCodeYear = 2019;
+
+/**
+ * Why a well-formed code cannot be one of this bureau's, or null when it can: another bureau's prefix, or a year
+ * before the platform or after the current one (China time). /track refuses these before any look-up.
+ */
+export function trackingCodeProblem(parsed: { prefix: string; year: number }, prefix: string, now: Date): string | null {
+  if (parsed.prefix !== prefix) return `查询码应以本局的 ${prefix}- 开头（${parsed.prefix}- 开头的查询码属于其他单位，请到对应网站查询）`;
+  const thisYear = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
+  if (parsed.year < firstCodeYear || parsed.year > thisYear) return `查询码中的年份 ${parsed.year} 不对：应为 ${firstCodeYear} 到 ${thisYear} 年之间提交意见的年份`;
+  return null;
+}

@@ -1,209 +1,192 @@
 /**
- * The embedded tracker: one JSON file per issue under a folder (default `.data/tracker`), so the whole
- * flow runs offline with `npm start`. Writes go to a temporary file and are renamed into place, so a
- * crash never leaves half an issue. Issue numbers are claimed with an exclusive create (`wx`), so two
- * processes never get the same number.
+ * The embedded tracker, in the server's store (scripts/lib/store/), so the whole flow runs offline with
+ * `npm start`. An issue and its marker are one row written in one transaction (the marker column is UNIQUE): a
+ * crash can never leave an issue without its marker, which made redelivery open a second issue (issue 11). Labels
+ * and comments are rows of their own, so a staff command and in-process triage writing at the same moment never
+ * overwrite each other's change; numbers come from the table's AUTOINCREMENT, so processes sharing the store never
+ * get the same number.
  */
-import { mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import type { Store } from '../store/store.ts';
 import type { IssueFilter, Permission, TrackerComment, TrackerIssue, TrackerLabel, TrackerPort } from './port.ts';
 
-interface StoredIssue extends TrackerIssue {
-  comments: TrackerComment[];
-}
-
 export interface LocalTrackerOptions {
-  /** Folder holding `issues/`, `markers/`, `labels.json`, `people.json`. */
-  dir: string;
+  store: Store;
   /** Login recorded as the author of issues and comments this process creates. */
   actor?: string;
   /** Clock, injectable for tests. */
   now?: () => Date;
 }
 
-const pad = (n: number) => String(n).padStart(6, '0');
+export interface LocalTracker extends TrackerPort {
+  /** Who may run staff commands on the local tracker (GitHub: repository collaborators). */
+  setPermission(login: string, permission: Permission): Promise<void>;
+}
 
-export function createLocalTracker(options: LocalTrackerOptions): TrackerPort & { dir: string } {
-  const { dir } = options;
+interface IssueRow {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  author: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  labels: string | null;
+}
+
+const selectIssue = `SELECT i.number, i.title, i.body, i.state, i.author, i.created_at, i.updated_at, i.closed_at,
+  (SELECT json_group_array(name) FROM (SELECT name FROM tracker_issue_labels l WHERE l.issue = i.number ORDER BY rowid)) AS labels
+  FROM tracker_issues i`;
+
+const toIssue = (r: IssueRow): TrackerIssue => ({
+  number: r.number,
+  title: r.title,
+  body: r.body,
+  labels: r.labels ? (JSON.parse(r.labels) as string[]) : [],
+  state: r.state,
+  author: r.author,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  closedAt: r.closed_at,
+  url: `tracker://local/issues/${r.number}`,
+});
+
+export function createLocalTracker(options: LocalTrackerOptions): LocalTracker {
+  const { store } = options;
   const actor = options.actor ?? 'feedback-bot';
   const now = options.now ?? (() => new Date());
-  const issuesDir = join(dir, 'issues');
-  const markersDir = join(dir, 'markers');
-  let ready: Promise<void> | undefined;
-  let nextGuess = 1;
+  const { db } = store;
+  const byNumber = db.prepare(`${selectIssue} WHERE i.number = ?`);
+  const byMarker = db.prepare(`${selectIssue} WHERE i.marker = ?`);
 
-  const ensure = () =>
-    (ready ??= Promise.all([mkdir(issuesDir, { recursive: true }), mkdir(markersDir, { recursive: true })]).then(async () => {
-      const names = await readdir(issuesDir);
-      nextGuess = names.filter((n) => n.endsWith('.json')).length + 1;
-    }));
-
-  const issuePath = (n: number) => join(issuesDir, `${pad(n)}.json`);
-  const markerPath = (marker: string) => join(markersDir, `${createHash('sha256').update(marker).digest('hex').slice(0, 32)}`);
-
-  async function atomicWrite(path: string, data: string) {
-    const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  }
-
-  async function read(n: number): Promise<StoredIssue | null> {
-    try {
-      return JSON.parse(await readFile(issuePath(n), 'utf8')) as StoredIssue;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
-  }
-  const save = (issue: StoredIssue) => atomicWrite(issuePath(issue.number), JSON.stringify(issue, null, 2));
-  const publicView = ({ comments: _c, ...issue }: StoredIssue): TrackerIssue => issue;
-
-  async function mustRead(n: number): Promise<StoredIssue> {
-    const issue = await read(n);
-    if (!issue) throw new Error(`local tracker: no issue #${n} in ${issuesDir}`);
-    return issue;
-  }
-
-  async function all(): Promise<StoredIssue[]> {
-    await ensure();
-    const names = (await readdir(issuesDir)).filter((n) => /^\d{6}\.json$/.test(n)).sort();
-    // Many reads in flight at once: one awaited read after another took 6.7 s for 20,000 issues (npm run
-    // bench:summary), each paying a thread-pool round trip on its own.
-    const found: (StoredIssue | null)[] = new Array(names.length).fill(null);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < names.length; i = next++) found[i] = await read(Number(names[i].slice(0, 6)));
-    };
-    await Promise.all(Array.from({ length: Math.min(64, names.length) }, worker));
-    return found.filter((issue): issue is StoredIssue => issue !== null);
-  }
-
-  async function readJson<T>(file: string, fallback: T): Promise<T> {
-    try {
-      return JSON.parse(await readFile(join(dir, file), 'utf8')) as T;
-    } catch {
-      return fallback;
-    }
-  }
-
-  let commentSeq = 0;
-  const newCommentId = () => now().getTime() * 1000 + (commentSeq++ % 1000);
+  const read = (n: number) => {
+    const row = byNumber.get(n) as IssueRow | undefined;
+    return row ? toIssue(row) : null;
+  };
+  const mustExist = (w: DatabaseSync, n: number) => {
+    if (!w.prepare('SELECT 1 FROM tracker_issues WHERE number = ?').get(n)) throw new Error(`local tracker: no issue #${n} in ${store.file}`);
+  };
+  const touch = (w: DatabaseSync, n: number, stamp: string) => w.prepare('UPDATE tracker_issues SET updated_at = ? WHERE number = ?').run(stamp, n);
 
   return {
-    dir,
     async createIssue({ title, body, labels, marker }) {
-      await ensure();
-      const existing = await this.findIssueByMarker(marker);
-      if (existing) return existing;
       const stamp = now().toISOString();
-      // Each concurrent create reserves its own guess synchronously; otherwise N parallel creates all race for the
-      // same number and the k-th retries k times (EEXIST), which dominated the submission benchmark.
-      for (let n = nextGuess++; ; n = nextGuess++) {
-        let handle;
-        try {
-          handle = await open(issuePath(n), 'wx');
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
-          throw e;
-        }
-        nextGuess = Math.max(nextGuess, n + 1);
-        const issue: StoredIssue = {
-          number: n, title, body, labels: [...new Set(labels)], state: 'open', author: actor,
-          createdAt: stamp, updatedAt: stamp, closedAt: null, url: `tracker://local/issues/${n}`, comments: [],
-        };
-        try {
-          await handle.writeFile(JSON.stringify(issue, null, 2));
-        } finally {
-          await handle.close();
-        }
-        await writeFile(markerPath(marker), String(n));
-        return publicView(issue);
-      }
+      const n = await store.write((w) => {
+        const existing = w.prepare('SELECT number FROM tracker_issues WHERE marker = ?').get(marker) as { number: number } | undefined;
+        if (existing) return existing.number;
+        const { lastInsertRowid } = w
+          .prepare("INSERT INTO tracker_issues (marker, title, body, state, author, created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?, ?)")
+          .run(marker, title, body, actor, stamp, stamp);
+        const add = w.prepare('INSERT OR IGNORE INTO tracker_issue_labels (issue, name) VALUES (?, ?)');
+        for (const label of labels) add.run(lastInsertRowid, label);
+        return Number(lastInsertRowid);
+      });
+      return read(n)!;
     },
     async findIssueByMarker(marker) {
-      await ensure();
-      try {
-        const n = Number(await readFile(markerPath(marker), 'utf8'));
-        const issue = await read(n);
-        return issue ? publicView(issue) : null;
-      } catch {
-        return null;
-      }
+      const row = byMarker.get(marker) as IssueRow | undefined;
+      return row ? toIssue(row) : null;
     },
     async getIssue(n) {
-      await ensure();
-      const issue = await read(n);
-      return issue ? publicView(issue) : null;
+      return read(n);
     },
     async listIssues(filter: IssueFilter = {}) {
+      const where: string[] = [];
+      const params: string[] = [];
       const state = filter.state ?? 'open';
-      return (await all())
-        .filter((i) => state === 'all' || i.state === state)
-        .filter((i) => !filter.labels || filter.labels.every((l) => i.labels.includes(l)))
-        .filter((i) => !filter.since || i.updatedAt >= filter.since)
-        .map(publicView);
+      if (state !== 'all') {
+        where.push('i.state = ?');
+        params.push(state);
+      }
+      if (filter.since) {
+        where.push('i.updated_at >= ?');
+        params.push(filter.since);
+      }
+      for (const label of filter.labels ?? []) {
+        where.push('EXISTS (SELECT 1 FROM tracker_issue_labels l WHERE l.issue = i.number AND l.name = ?)');
+        params.push(label);
+      }
+      const sql = `${selectIssue}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY i.number`;
+      return (db.prepare(sql).all(...params) as unknown as IssueRow[]).map(toIssue);
     },
     async updateIssue(n, patch) {
-      const issue = await mustRead(n);
       const stamp = now().toISOString();
-      if (patch.title !== undefined) issue.title = patch.title;
-      if (patch.body !== undefined) issue.body = patch.body;
-      if (patch.state && patch.state !== issue.state) {
-        issue.state = patch.state;
-        issue.closedAt = patch.state === 'closed' ? stamp : null;
-      }
-      issue.updatedAt = stamp;
-      await save(issue);
-      return publicView(issue);
+      await store.write((w) => {
+        mustExist(w, n);
+        if (patch.title !== undefined) w.prepare('UPDATE tracker_issues SET title = ? WHERE number = ?').run(patch.title, n);
+        if (patch.body !== undefined) w.prepare('UPDATE tracker_issues SET body = ? WHERE number = ?').run(patch.body, n);
+        if (patch.state) {
+          w.prepare('UPDATE tracker_issues SET closed_at = CASE WHEN ? = state THEN closed_at WHEN ? = \'closed\' THEN ? ELSE NULL END, state = ? WHERE number = ?').run(
+            patch.state, patch.state, stamp, patch.state, n,
+          );
+        }
+        touch(w, n, stamp);
+      });
+      return read(n)!;
     },
     async addLabels(n, labels) {
-      const issue = await mustRead(n);
-      issue.labels = [...new Set([...issue.labels, ...labels])];
-      issue.updatedAt = now().toISOString();
-      await save(issue);
+      const stamp = now().toISOString();
+      await store.write((w) => {
+        mustExist(w, n);
+        const add = w.prepare('INSERT OR IGNORE INTO tracker_issue_labels (issue, name) VALUES (?, ?)');
+        for (const label of labels) add.run(n, label);
+        touch(w, n, stamp);
+      });
     },
     async removeLabel(n, label) {
-      const issue = await mustRead(n);
-      issue.labels = issue.labels.filter((l) => l !== label);
-      issue.updatedAt = now().toISOString();
-      await save(issue);
+      const stamp = now().toISOString();
+      await store.write((w) => {
+        mustExist(w, n);
+        w.prepare('DELETE FROM tracker_issue_labels WHERE issue = ? AND name = ?').run(n, label);
+        touch(w, n, stamp);
+      });
     },
     async listComments(n) {
-      return (await mustRead(n)).comments;
+      if (!read(n)) throw new Error(`local tracker: no issue #${n} in ${store.file}`);
+      return db.prepare('SELECT id, author, body, created_at AS createdAt FROM tracker_comments WHERE issue = ? ORDER BY id').all(n).map((r) => ({ ...r }) as unknown as TrackerComment);
     },
     async createComment(n, body) {
-      const issue = await mustRead(n);
-      const comment: TrackerComment = { id: newCommentId(), author: actor, body, createdAt: now().toISOString() };
-      issue.comments.push(comment);
-      issue.updatedAt = comment.createdAt;
-      await save(issue);
-      return comment;
+      const createdAt = now().toISOString();
+      const id = await store.write((w) => {
+        mustExist(w, n);
+        const { lastInsertRowid } = w.prepare('INSERT INTO tracker_comments (issue, author, body, created_at) VALUES (?, ?, ?, ?)').run(n, actor, body, createdAt);
+        touch(w, n, createdAt);
+        return Number(lastInsertRowid);
+      });
+      return { id, author: actor, body, createdAt };
     },
     async updateComment(id, body) {
-      for (const issue of await all()) {
-        const comment = issue.comments.find((c) => c.id === id);
-        if (comment) {
-          comment.body = body;
-          await save(issue);
-          return;
-        }
-      }
-      throw new Error(`local tracker: no comment ${id}`);
+      const stamp = now().toISOString();
+      await store.write((w) => {
+        const row = w.prepare('SELECT issue FROM tracker_comments WHERE id = ?').get(id) as { issue: number } | undefined;
+        if (!row) throw new Error(`local tracker: no comment ${id}`);
+        w.prepare('UPDATE tracker_comments SET body = ? WHERE id = ?').run(body, id);
+        touch(w, row.issue, stamp);
+      });
     },
     async getPermission(login) {
-      // people.json maps logins to permissions, e.g. {"staff": "write"}; the local operator is staff.
-      const people = await readJson<Record<string, Permission>>('people.json', { staff: 'admin', [actor]: 'admin' });
-      return people[login] ?? 'none';
+      const row = db.prepare('SELECT permission FROM tracker_people WHERE login = ?').get(login) as { permission: Permission } | undefined;
+      if (row) return row.permission;
+      // Until someone is named, the local operator (`staff`, the CLI's default) and this process's own actor are
+      // the bureau; everybody else may only read, as on a repository nobody has been invited to.
+      const anyone = db.prepare('SELECT 1 FROM tracker_people LIMIT 1').get();
+      return !anyone && (login === 'staff' || login === actor) ? 'admin' : 'none';
+    },
+    async setPermission(login, permission) {
+      await store.write((w) => {
+        w.prepare('INSERT INTO tracker_people (login, permission) VALUES (?, ?) ON CONFLICT (login) DO UPDATE SET permission = excluded.permission').run(login, permission);
+      });
     },
     async listLabels() {
-      return readJson<TrackerLabel[]>('labels.json', []);
+      return db.prepare('SELECT name, color, description FROM tracker_labels ORDER BY name').all().map((r) => ({ ...r }) as unknown as TrackerLabel);
     },
     async upsertLabel(label) {
-      await ensure();
-      const labels = (await readJson<TrackerLabel[]>('labels.json', [])).filter((l) => l.name !== label.name);
-      labels.push(label);
-      await atomicWrite(join(dir, 'labels.json'), JSON.stringify(labels, null, 2));
+      await store.write((w) => {
+        w.prepare('INSERT INTO tracker_labels (name, color, description) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET color = excluded.color, description = excluded.description').run(
+          label.name, label.color, label.description,
+        );
+      });
     },
   };
 }

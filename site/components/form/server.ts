@@ -1,18 +1,21 @@
 /**
- * The Astro side's access to the submission runtime: the process-wide runtime with the triage module when it
- * exists (Vite's import.meta.glob bundles it if present and yields nothing if not), and announcement titles for
- * objections, from the build-time announcement index (not `astro:content`: see scripts/lib/announcement-index.ts).
- * Server-only.
+ * The server's composition root: the one submission runtime of this process (created on first use, wired with
+ * in-process triage for the local tracker) and announcement titles for objections, from the build-time
+ * announcement index (not `astro:content`: see scripts/lib/announcement-index.ts). Server-only; every page and
+ * endpoint takes its dependencies from here.
  */
 import announcementIndex from 'virtual:drg/announcement-index';
 import { publishedAnnouncementTitle } from '../../../scripts/lib/announcement-index.ts';
-import { chinaToday } from '../../utils/view.ts';
-import { getSubmissionRuntime, type SubmissionRuntime } from '../../../scripts/lib/submission/runtime.ts';
+import { chinaToday } from '../../../scripts/lib/dates.ts';
+import { createSubmissionRuntime, type SubmissionRuntime } from '../../../scripts/lib/submission/runtime.ts';
+import { triageIssue } from '../../../scripts/lib/triage/run.ts';
 
-const triageModules = import.meta.glob('../../../scripts/lib/triage/run.ts');
+let runtime: SubmissionRuntime | undefined;
 
 export function submissionRuntime(): SubmissionRuntime {
-  return getSubmissionRuntime({ loadTriage: Object.values(triageModules)[0] });
+  return (runtime ??= createSubmissionRuntime({
+    triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50 }),
+  }));
 }
 
 /** The title of a published announcement (`announcements/<id>`), or undefined. */

@@ -1,0 +1,76 @@
+/**
+ * The store's schema, one migration per version (PRAGMA user_version = how many have been applied). A migration
+ * is never edited once released: a change is a new entry at the end. Every earlier version is upgraded at start
+ * and tested (tests/unit/store.test.ts applies each prefix, writes data, then the rest).
+ *
+ * Why one SQLite database (issue 11): the outbox journal, the one-JSON-file-per-issue tracker and its marker files
+ * were coordinated by hand; a crash between the issue file and its marker file turned one submission into two
+ * issues, and read-modify-write of issue files lost concurrent updates. Here each of those is one transaction,
+ * and uniqueness is a constraint, not a convention.
+ */
+export const migrations: readonly string[] = [
+  // 1: outbox, embedded tracker, the code index for /track, one-time form tokens.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+  -- One row per accepted submission: the outbox job and, once delivered, where it went.
+  CREATE TABLE submissions (
+    hash TEXT PRIMARY KEY,                 -- six-character code part (tracking-code.ts)
+    tracking_code TEXT NOT NULL UNIQUE,
+    key_hash TEXT NOT NULL UNIQUE,         -- HMAC of the idempotency key: one key, one submission
+    content_hash TEXT,                     -- HMAC of the canonical content (null for imported legacy jobs)
+    received_at TEXT NOT NULL,
+    job TEXT NOT NULL,                     -- the OutboxJob, JSON
+    issue_number INTEGER,
+    issue_url TEXT,
+    delivered_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    lease_owner TEXT,
+    lease_until INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE INDEX submissions_pending ON submissions (received_at) WHERE issue_number IS NULL;
+  CREATE INDEX submissions_issue ON submissions (issue_number);
+
+  -- The embedded tracker (scripts/lib/tracker/local.ts).
+  CREATE TABLE tracker_issues (
+    number INTEGER PRIMARY KEY AUTOINCREMENT,
+    marker TEXT UNIQUE,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    closed_at TEXT
+  );
+  CREATE INDEX tracker_issues_updated ON tracker_issues (updated_at);
+  CREATE TABLE tracker_issue_labels (
+    issue INTEGER NOT NULL REFERENCES tracker_issues (number) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    PRIMARY KEY (issue, name)
+  );                                       -- rowid kept: labels list in the order they were added
+  CREATE TABLE tracker_comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    issue INTEGER NOT NULL REFERENCES tracker_issues (number) ON DELETE CASCADE,
+    author TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX tracker_comments_issue ON tracker_comments (issue, id);
+  CREATE TABLE tracker_labels (name TEXT PRIMARY KEY, color TEXT NOT NULL, description TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE tracker_people (login TEXT PRIMARY KEY, permission TEXT NOT NULL) WITHOUT ROWID;
+
+  -- What /track needs of each GitHub issue, learned from the webhook and the sync (no public request calls GitHub).
+  CREATE TABLE issue_status (
+    number INTEGER PRIMARY KEY,
+    state TEXT NOT NULL,
+    labels TEXT NOT NULL,                  -- JSON array of label names
+    updated_at TEXT NOT NULL
+  );
+
+  -- Form tokens already used for a submission (a token is good for one).
+  CREATE TABLE used_form_tokens (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,142 @@
+/**
+ * The server's one store: a SQLite database in DATA_DIR (`store.sqlite`) through Node 24's built-in node:sqlite.
+ * Outbox, embedded tracker, the /track code index and form-token use live here (and, later, sealed personal
+ * data, the mail queue and ratings), so each change is one transaction and each uniqueness rule a constraint.
+ *
+ * Durability: WAL with synchronous=FULL, so a committed transaction survives kill -9 and power loss. Writes go
+ * through `write()`, which runs every write queued in the same turn of the event loop in one transaction
+ * (group commit, one fsync for the batch); each write runs in its own savepoint, so one failing write does not
+ * undo the others. A caller is answered only after the commit is on disk. Several processes may share the file:
+ * SQLite's lock serialises their transactions (busy_timeout), and reads never block (WAL).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { migrations } from './migrations.ts';
+
+export interface StoreOptions {
+  /** fsync every commit (default true). Only benchmarks of the raw path turn it off. */
+  fsync?: boolean;
+  /** Apply at most this many migrations (tests of upgrades from earlier versions). */
+  version?: number;
+  /** How long a writer waits for another process's transaction (default 10 s). */
+  busyTimeoutMs?: number;
+}
+
+export interface Store {
+  file: string;
+  /** The connection, for reads (synchronous, never blocked by writers). Write only inside `write`. */
+  db: DatabaseSync;
+  /** Runs `fn` in the next group transaction; resolves with its result once the commit is durable. */
+  write<T>(fn: (db: DatabaseSync) => T): Promise<T>;
+  /** The schema version now in force. */
+  version(): number;
+  close(): void;
+}
+
+export class StoreClosedError extends Error {
+  override name = 'StoreClosedError';
+}
+
+interface Pending {
+  fn: (db: DatabaseSync) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export function openStore(file: string, options: StoreOptions = {}): Store {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new DatabaseSync(file, { timeout: options.busyTimeoutMs ?? 10_000 });
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec(`PRAGMA synchronous = ${options.fsync === false ? 'NORMAL' : 'FULL'}`);
+  db.exec('PRAGMA foreign_keys = ON');
+  migrate(db, options.version ?? migrations.length);
+
+  let queue: Pending[] = [];
+  let scheduled = false;
+  let closed = false;
+
+  function flush() {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (!batch.length) return;
+    const results: { ok: boolean; value: unknown }[] = [];
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    for (const p of batch) {
+      db.exec('SAVEPOINT w');
+      try {
+        results.push({ ok: true, value: p.fn(db) });
+        db.exec('RELEASE w');
+      } catch (e) {
+        db.exec('ROLLBACK TO w');
+        db.exec('RELEASE w');
+        results.push({ ok: false, value: e });
+      }
+    }
+    try {
+      db.exec('COMMIT');
+    } catch (e) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        /* already rolled back */
+      }
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    batch.forEach((p, i) => (results[i].ok ? p.resolve(results[i].value) : p.reject(results[i].value)));
+  }
+
+  return {
+    file,
+    db,
+    write<T>(fn: (db: DatabaseSync) => T): Promise<T> {
+      if (closed) return Promise.reject(new StoreClosedError(`store ${file} is closed`));
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+    version: () => (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version,
+    close() {
+      if (closed) return;
+      flush();
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+/** Applies the migrations after the file's version, each with its version bump in one transaction. */
+function migrate(db: DatabaseSync, target: number) {
+  const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  if (current > migrations.length) {
+    throw new Error(`数据库版本 ${current} 比本程序支持的 ${migrations.length} 新：请升级程序，不要用旧版本打开新数据`);
+  }
+  for (let v = current; v < target; v++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      // Another process may have migrated while this one waited for the lock.
+      const now = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+      if (now > v) {
+        db.exec('COMMIT');
+        continue;
+      }
+      db.exec(migrations[v]);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+      db.exec('COMMIT');
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw new Error(`数据库升级到第 ${v + 1} 版失败：${(e as Error).message}`);
+    }
+  }
+}

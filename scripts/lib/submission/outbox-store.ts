@@ -1,0 +1,103 @@
+/**
+ * The durable outbox in the store (scripts/lib/store/): one `submissions` row per accepted submission, written in
+ * the same group commit as everything else and acknowledged only once on disk. The idempotency-key hash and the
+ * tracking code are UNIQUE columns, so one key can never become two jobs, in one process or several sharing a
+ * DATA_DIR. A delivery is an UPDATE of the same row; the delivery lock is a lease row with an expiry, so a
+ * process that dies holding it only delays the others until the lease runs out.
+ */
+import type { Store } from '../store/store.ts';
+import type { Delivery, OutboxJob } from './outbox.ts';
+
+export type ClaimResult =
+  | { created: true }
+  /** The key was used before: that submission, and the content hash it came with. */
+  | { created: false; reason: 'same-key'; existing: OutboxJob; contentHash: string | null }
+  /** Another key's submission holds this tracking code: try the next code. */
+  | { created: false; reason: 'code-taken' };
+
+export interface Outbox {
+  /** Stores a new job unless its key or its code is taken (checked and inserted in one transaction). */
+  claim(job: OutboxJob, contentHash: string): Promise<ClaimResult>;
+  /** The job an idempotency-key hash belongs to, with the content hash it came with. */
+  byKey(keyHash: string): { job: OutboxJob; contentHash: string | null } | null;
+  get(hash: string): OutboxJob | null;
+  delivery(hash: string): Delivery | null;
+  markDelivered(hash: string, delivery: Delivery): Promise<void>;
+  /** Records a failed attempt (for the operator's view and `npm run outbox:deliver`). */
+  markFailed(hash: string, error: string): Promise<void>;
+  /** Every job not yet delivered, oldest first (whoever recorded it). */
+  pending(): OutboxJob[];
+  /** Exclusive right to run deliveries across processes (server retry loop, `npm run outbox:deliver`). */
+  tryLock(owner: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
+}
+
+interface Row {
+  job: string;
+  content_hash: string | null;
+}
+
+export function createOutbox(store: Store, now: () => number = Date.now): Outbox {
+  const { db } = store;
+  const byKeyQuery = db.prepare('SELECT job, content_hash FROM submissions WHERE key_hash = ?');
+  const byHash = db.prepare('SELECT job, content_hash, key_hash FROM submissions WHERE hash = ?');
+  const deliveryQuery = db.prepare('SELECT issue_number, issue_url, delivered_at FROM submissions WHERE hash = ? AND issue_number IS NOT NULL');
+  const pendingQuery = db.prepare('SELECT job FROM submissions WHERE issue_number IS NULL ORDER BY received_at, hash');
+
+  return {
+    claim(job, contentHash) {
+      return store.write((w) => {
+        const sameKey = w.prepare('SELECT job, content_hash FROM submissions WHERE key_hash = ?').get(job.keyHash) as Row | undefined;
+        if (sameKey) return { created: false, reason: 'same-key', existing: JSON.parse(sameKey.job) as OutboxJob, contentHash: sameKey.content_hash } as const;
+        if (w.prepare('SELECT 1 FROM submissions WHERE hash = ?').get(job.hash)) return { created: false, reason: 'code-taken' } as const;
+        w.prepare('INSERT INTO submissions (hash, tracking_code, key_hash, content_hash, received_at, job) VALUES (?, ?, ?, ?, ?, ?)').run(
+          job.hash, job.trackingCode, job.keyHash, contentHash, job.receivedAt, JSON.stringify(job),
+        );
+        return { created: true } as const;
+      });
+    },
+    byKey(keyHash) {
+      const row = byKeyQuery.get(keyHash) as Row | undefined;
+      return row ? { job: JSON.parse(row.job) as OutboxJob, contentHash: row.content_hash } : null;
+    },
+    get(hash) {
+      const row = byHash.get(hash) as Row | undefined;
+      return row ? (JSON.parse(row.job) as OutboxJob) : null;
+    },
+    delivery(hash) {
+      const row = deliveryQuery.get(hash) as { issue_number: number; issue_url: string; delivered_at: string } | undefined;
+      return row ? { issueNumber: row.issue_number, url: row.issue_url, deliveredAt: row.delivered_at } : null;
+    },
+    async markDelivered(hash, d) {
+      await store.write((w) => {
+        // The first delivery recorded wins: a late answer from a slow attempt never moves the issue number.
+        w.prepare('UPDATE submissions SET issue_number = ?, issue_url = ?, delivered_at = ?, last_error = NULL WHERE hash = ? AND issue_number IS NULL').run(
+          d.issueNumber, d.url, d.deliveredAt, hash,
+        );
+      });
+    },
+    async markFailed(hash, error) {
+      await store.write((w) => {
+        w.prepare('UPDATE submissions SET attempts = attempts + 1, last_error = ? WHERE hash = ? AND issue_number IS NULL').run(error.slice(0, 500), hash);
+      });
+    },
+    pending() {
+      return (pendingQuery.all() as { job: string }[]).map((r) => JSON.parse(r.job) as OutboxJob);
+    },
+    async tryLock(owner, ttlMs) {
+      const token = `${owner}:${now()}:${Math.random().toString(36).slice(2)}`;
+      const got = await store.write((w) => {
+        const row = w.prepare("SELECT value FROM meta WHERE key = 'delivery-lock'").get() as { value: string } | undefined;
+        const until = row ? Number(row.value.split('|')[1]) : 0;
+        if (row && until > now()) return false;
+        w.prepare("INSERT INTO meta (key, value) VALUES ('delivery-lock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(`${token}|${now() + ttlMs}`);
+        return true;
+      });
+      if (!got) return null;
+      return async () => {
+        await store.write((w) => {
+          w.prepare("DELETE FROM meta WHERE key = 'delivery-lock' AND value LIKE ? ESCAPE '\\'").run(`${token.replace(/[\\%_]/g, (c) => `\\${c}`)}|%`);
+        });
+      };
+    },
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The one store (scripts/lib/store/): schema upgrades from every earlier version, group commit that keeps each
+ * write's failure to itself, no lost updates between writers, several processes on one file, and the one-time
+ * import of the file stores an existing DATA_DIR holds.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDataStore } from '../../scripts/lib/store/data-store-fs.ts';
+import { migrations } from '../../scripts/lib/store/migrations.ts';
+import { openStore, type Store } from '../../scripts/lib/store/store.ts';
+import { createOutbox } from '../../scripts/lib/submission/outbox-store.ts';
+import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
+
+const opened: Store[] = [];
+const open = (file: string, options: Parameters<typeof openStore>[1] = {}) => {
+  const s = openStore(file, options);
+  opened.push(s);
+  return s;
+};
+afterEach(() => {
+  for (const s of opened.splice(0)) s.close();
+});
+const tmp = () => mkdtempSync(join(tmpdir(), 'store-'));
+
+describe('schema versions', () => {
+  it.each(Array.from({ length: migrations.length }, (_, v) => v))('upgrades a store left at version %i and keeps its data', async (v) => {
+    const file = join(tmp(), 'store.sqlite');
+    const old = openStore(file, { version: v });
+    expect(old.version()).toBe(v);
+    // Data the old version can hold: the meta table exists from version 1 on.
+    if (v >= 1) await old.write((db) => db.prepare("INSERT INTO meta (key, value) VALUES ('kept', 'yes')").run());
+    old.close();
+    const now = open(file);
+    expect(now.version()).toBe(migrations.length);
+    if (v >= 1) expect(now.db.prepare("SELECT value FROM meta WHERE key = 'kept'").get()).toEqual({ value: 'yes' });
+    // Every table of the current schema is usable after the upgrade.
+    const tracker = createLocalTracker({ store: now });
+    const issue = await tracker.createIssue({ title: 't', body: 'b', labels: ['x'], marker: 'm-1' });
+    expect((await tracker.getIssue(issue.number))?.labels).toEqual(['x']);
+  });
+
+  it('refuses a store written by a newer version of the program', () => {
+    const file = join(tmp(), 'store.sqlite');
+    const s = openStore(file);
+    s.db.exec(`PRAGMA user_version = ${migrations.length + 1}`);
+    s.close();
+    expect(() => openStore(file)).toThrow(/比本程序支持的/);
+  });
+});
+
+describe('writes', () => {
+  it('commits a batch together, but a failing write undoes only itself', async () => {
+    const store = open(join(tmp(), 'store.sqlite'));
+    const put = (k: string) => store.write((db) => db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(k, 'v'));
+    const results = await Promise.allSettled([put('a'), put('a'), put('b')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(store.db.prepare('SELECT key FROM meta ORDER BY key').all().map((r) => r.key)).toEqual(['a', 'b']);
+  });
+
+  it('loses no update when a staff command and triage write the same issue at once', async () => {
+    const file = join(tmp(), 'store.sqlite');
+    // Two connections stand for the staff CLI and the server's in-process triage.
+    const staff = createLocalTracker({ store: open(file), actor: 'staff' });
+    const bot = createLocalTracker({ store: open(file), actor: 'feedback-bot' });
+    const { number } = await bot.createIssue({ title: 't', body: 'b', labels: [], marker: 'm' });
+    await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => staff.addLabels(number, [`staff-${i}`])),
+      ...Array.from({ length: 20 }, (_, i) => bot.addLabels(number, [`bot-${i}`])),
+      staff.createComment(number, '/outcome 采纳'),
+      bot.createComment(number, '自动分拣结果'),
+      bot.updateIssue(number, { title: 'new title' }),
+    ]);
+    const issue = (await staff.getIssue(number))!;
+    expect(issue.labels).toHaveLength(40);
+    expect(issue.title).toBe('new title');
+    expect((await bot.listComments(number)).map((c) => c.author).sort()).toEqual(['feedback-bot', 'staff']);
+  });
+
+  it('gives separate processes distinct issue numbers and one issue per marker', async () => {
+    const dir = tmp();
+    const file = join(dir, 'store.sqlite');
+    open(file); // created and migrated before the children start
+    const child = (id: number) =>
+      new Promise<void>((resolve, reject) => {
+        const code = `
+          const { openStore } = await import(${JSON.stringify(new URL('../../scripts/lib/store/store.ts', import.meta.url).href)});
+          const { createLocalTracker } = await import(${JSON.stringify(new URL('../../scripts/lib/tracker/local.ts', import.meta.url).href)});
+          const store = openStore(${JSON.stringify(file)});
+          const t = createLocalTracker({ store, actor: 'p${id}' });
+          await Promise.all(Array.from({ length: 50 }, (_, i) => t.createIssue({ title: 'x', body: 'b', labels: [], marker: 'shared-' + (i % 25) })));
+          await Promise.all(Array.from({ length: 25 }, (_, i) => t.createIssue({ title: 'own', body: 'b', labels: [], marker: 'p${id}-' + i })));
+          store.close();`;
+        const p = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        p.stderr.on('data', (d) => (err += d));
+        p.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(err))));
+      });
+    await Promise.all([child(1), child(2), child(3)]);
+    const tracker = createLocalTracker({ store: open(file) });
+    const all = await tracker.listIssues({ state: 'all' });
+    // 25 shared markers once each, plus 25 own per process.
+    expect(all).toHaveLength(25 + 3 * 25);
+    expect(new Set(all.map((i) => i.number)).size).toBe(all.length);
+  });
+});
+
+describe('existing DATA_DIR of the file stores', () => {
+  it('imports the outbox journal and the issue files once, and moves them aside', async () => {
+    const dataDir = tmp();
+    const job = (hash: string, key: string) => ({
+      v: 1, hash, trackingCode: `JY-2026-${hash}`, keyHash: key, receivedAt: '2026-11-02T01:00:00.000Z', category: 'policy', office: 'admin',
+      deadline: '2026-11-20', warnings: [], issue: { title: `t-${hash}`, body: `查询码 JY-2026-${hash}`, labels: ['意见建议'] },
+    });
+    mkdirSync(join(dataDir, 'outbox/journal'), { recursive: true });
+    writeFileSync(
+      join(dataDir, 'outbox/journal/0001-1.ndjson'),
+      [
+        JSON.stringify({ t: 'job', ...job('AAAAAA', 'k1') }),
+        JSON.stringify({ t: 'job', ...job('BBBBBB', 'k2') }),
+        JSON.stringify({ t: 'done', hash: 'AAAAAA', issueNumber: 1, url: 'tracker://local/issues/1', deliveredAt: '2026-11-02T01:00:01.000Z' }),
+        '{"t":"job","hash":"TORN', // a crash tore the last, unacknowledged line
+      ].join('\n'),
+    );
+    mkdirSync(join(dataDir, 'tracker/issues'), { recursive: true });
+    writeFileSync(
+      join(dataDir, 'tracker/issues/000001.json'),
+      JSON.stringify({
+        number: 1, title: 't-AAAAAA', body: '查询码 JY-2026-AAAAAA', labels: ['意见建议', '承办:医保行政部门'], state: 'open', author: 'feedback-bot',
+        createdAt: '2026-11-02T01:00:01.000Z', updatedAt: '2026-11-02T01:00:02.000Z', closedAt: null,
+        comments: [{ id: 5, author: 'feedback-bot', body: '自动分拣结果', createdAt: '2026-11-02T01:00:02.000Z' }],
+      }),
+    );
+    writeFileSync(join(dataDir, 'tracker/people.json'), JSON.stringify({ zhang: 'write' }));
+    const logs: string[] = [];
+    const store = openDataStore({ DATA_DIR: dataDir }, {}, (l) => logs.push(l));
+    opened.push(store);
+    const outbox = createOutbox(store);
+    const tracker = createLocalTracker({ store });
+    expect(outbox.pending().map((j) => j.hash)).toEqual(['BBBBBB']);
+    expect(outbox.delivery('AAAAAA')).toMatchObject({ issueNumber: 1 });
+    expect((await tracker.findIssueByMarker('JY-2026-AAAAAA'))?.labels).toEqual(['意见建议', '承办:医保行政部门']);
+    expect(await tracker.listComments(1)).toHaveLength(1);
+    expect(await tracker.getPermission('zhang')).toBe('write');
+    // The next number follows the imported ones.
+    expect((await tracker.createIssue({ title: 'n', body: 'b', labels: [], marker: 'new' })).number).toBe(2);
+    expect(logs.join('\n')).toMatch(/2 条待登记记录、1 个议题/);
+    expect(existsSync(join(dataDir, 'outbox'))).toBe(false);
+    expect(readdirSync(join(dataDir, 'legacy-imported'))).toHaveLength(2);
+    store.close();
+    // Opening again imports nothing twice.
+    mkdirSync(join(dataDir, 'outbox/journal'), { recursive: true });
+    writeFileSync(join(dataDir, 'outbox/journal/0002-1.ndjson'), JSON.stringify({ t: 'job', ...job('CCCCCC', 'k3') }));
+    const again = openDataStore({ DATA_DIR: dataDir }, {}, () => {});
+    opened.push(again);
+    expect(createOutbox(again).pending().map((j) => j.hash)).toEqual(['BBBBBB']);
+  });
+});
