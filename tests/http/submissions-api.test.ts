@@ -216,7 +216,7 @@ describe('optional CAPTCHA (siteverify protocol, no Google services)', () => {
     const refused = await postJson(guarded.url, validSubmission(40, { captchaToken: 'robot' }));
     expect(refused.status).toBe(400);
     expect((await refused.json()).errors).toEqual([{ field: 'captchaToken', message: '完成人机验证后再提交' }]);
-    expect(guarded.localIssues()).toHaveLength(0);
+    expect((await guarded.localIssues())).toHaveLength(0);
     const ok = await postJson(guarded.url, validSubmission(41, { captchaToken: 'human-token' }));
     expect(ok.status).toBe(201);
     expect(asked).toEqual(['captcha-secret|robot', 'captcha-secret|human-token']);
