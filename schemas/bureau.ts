@@ -50,6 +50,12 @@ export const bureauSchema = z.object({
       leadership: z.string().regex(githubHandle).optional(),
     })
     .optional(),
+  /**
+   * Months an opinion's personal data (name, contact, original text, attachments) is kept after the opinion closes;
+   * then it is erased, the opinion, its reply and the statistics staying (个人信息保护法第十九条、第四十七条). The
+   * opinion form's 个人信息处理告知 states it.
+   */
+  personalDataRetentionMonths: z.number().int().min(1).max(120).default(24),
   /** Path (relative to the repository) of the grouping code list in force: TSV `code<TAB>name`. Optional. */
   codeListPath: z.string().optional(),
   /** Public site URL, for feeds, sitemap and links in issues. */

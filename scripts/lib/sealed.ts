@@ -22,10 +22,10 @@ export interface SealedContact {
   /** 联系方式. */
   contact: string;
   /**
-   * The submitter's own title and details, when they contained personal data (a phone number, a name after
-   * 联系人…) that was masked in the issue: staff still read exactly what was sent (nothing is lost).
+   * Everything else the submitter sent, as sent (the tracker and the site only ever see it redacted): staff read
+   * exactly what was written, nothing is lost. A submission's fields (schemas/submission.ts) less name and contact.
    */
-  original?: { title: string; details: string };
+  original?: Record<string, unknown>;
 }
 
 const VERSION = 'sealed1';

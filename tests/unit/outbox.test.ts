@@ -83,9 +83,9 @@ describe('outbox store', () => {
   it('claims a code exclusively and durably, by key and by code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
     const outbox = createOutbox(storeAt(dir));
-    expect(await outbox.claim(job('ABC123', 'a'), 'content-1')).toEqual({ created: true });
-    expect(await outbox.claim(job('ABC123', 'b'), 'content-2')).toEqual({ created: false, reason: 'code-taken' });
-    expect(await outbox.claim(job('XYZ789', 'a'), 'content-1')).toMatchObject({ created: false, reason: 'same-key', existing: { hash: 'ABC123' }, contentHash: 'content-1' });
+    expect(await outbox.claim(job('ABC123', 'a'), 'content-1', 'sealed-a')).toEqual({ created: true });
+    expect(await outbox.claim(job('ABC123', 'b'), 'content-2', 'sealed-b')).toEqual({ created: false, reason: 'code-taken' });
+    expect(await outbox.claim(job('XYZ789', 'a'), 'content-1', 'sealed-c')).toMatchObject({ created: false, reason: 'same-key', existing: { hash: 'ABC123' }, contentHash: 'content-1' });
     expect(outbox.pending().map((j) => j.hash)).toEqual(['ABC123']);
     await outbox.markDelivered('ABC123', { issueNumber: 1, url: 'u', deliveredAt: job('ABC123', 'a').receivedAt });
     expect(outbox.pending()).toEqual([]);
@@ -103,7 +103,7 @@ describe('outbox store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
     const [p1, p2] = [createOutbox(storeAt(dir)), createOutbox(storeAt(dir))];
     const jobs = Array.from({ length: 60 }, (_, i) => job(`B${String(i).padStart(5, '0')}`, `k${i % 30}`));
-    const results = await Promise.all(jobs.map((j, i) => (i % 2 ? p1 : p2).claim(j, 'c')));
+    const results = await Promise.all(jobs.map((j, i) => (i % 2 ? p1 : p2).claim(j, 'c', 'sealed')));
     // 30 keys, each claimed twice (by different codes): exactly one claim per key wins.
     expect(results.filter((r) => r.created)).toHaveLength(30);
     expect(new Set(p1.pending().map((j) => j.keyHash)).size).toBe(30);
@@ -243,12 +243,12 @@ describe('submission service: no loss, no duplicates', () => {
     let forced = false;
     const { service } = setup(undefined, (o) => ({
       ...o,
-      async claim(job, contentHash) {
+      async claim(job, contentHash, sealed) {
         if (!forced) {
           forced = true;
           return { created: false, reason: 'code-taken' };
         }
-        return o.claim(job, contentHash);
+        return o.claim(job, contentHash, sealed);
       },
     }));
     const r = await service.submit({ submission: submission(), key: 'collide-key-01' });

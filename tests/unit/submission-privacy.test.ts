@@ -1,6 +1,6 @@
 /**
- * Personal data typed into the free text (not only the name and contact fields) never reaches the issue in
- * clear text, and staff still read exactly what was sent through the sealed block (DEVELOPERS.md, privacy).
+ * Personal data typed into the free text (not only the name and contact fields) never reaches the issue, not even
+ * sealed, and staff still read exactly what was sent from the sealed record in the bureau's store (issue 12).
  */
 import { createPublicKey } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { parseSubmission } from '../../schemas/submission.ts';
 import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { parseOpinionBlock } from '../../scripts/lib/opinion-block.ts';
 import { generateSealingKeyPair, openSealed } from '../../scripts/lib/sealed.ts';
+import { createPersonalRecords } from '../../scripts/lib/store/personal-records.ts';
 import { openStore } from '../../scripts/lib/store/store.ts';
 import { createOutbox } from '../../scripts/lib/submission/outbox-store.ts';
 import { createSubmissionService } from '../../scripts/lib/submission/service.ts';
@@ -35,7 +36,8 @@ async function submitAndRead(title: string, details: string) {
   const receipt = await service.submit({ submission: parsed.value, key: `k-${title}` });
   const issue = (await tracker.findIssueByMarker(receipt.trackingCode))!;
   const record = parseOpinionBlock(issue.body)!;
-  return { issue, record, opened: openSealed(record.sealedContact!, keys.privateKey) };
+  const kept = createPersonalRecords(store).find({ trackingCode: receipt.trackingCode })!;
+  return { issue, record, opened: openSealed(kept.sealed!, keys.privateKey) };
 }
 
 describe('personal data in the free text of a submission', () => {
@@ -47,6 +49,7 @@ describe('personal data in the free text of a submission', () => {
       expect(issue.title).not.toContain(secret);
     }
     expect(issue.body).toContain('【已隐去电话】');
+    expect(issue.body).not.toMatch(/sealed1\./);
     expect(issue.body).toContain('结算清单上传失败');
     expect(opened).toMatchObject({ name: '王晓明', contact: 'wxm@example.cn', original: { details } });
   });
@@ -56,6 +59,6 @@ describe('personal data in the free text of a submission', () => {
     const { issue, record, opened } = await submitAndRead('FM19 支付标准偏低', details);
     expect(record.details).toBe(details);
     expect(issue.body).toContain('0391-6637366');
-    expect(opened.original).toBeUndefined();
+    expect(opened.original).toMatchObject({ details });
   });
 });

@@ -3,9 +3,7 @@ import { parseOpinionBlock } from '../../scripts/lib/opinion-block.ts';
 import { categoryLabel, flags, sourceLabel } from '../../scripts/lib/labels.ts';
 import { renderIssue } from '../../scripts/lib/submission/render-issue.ts';
 import { parseSubmission, type Submission } from '../../schemas/submission.ts';
-import { generateSealingKeyPair, openSealed, seal } from '../../scripts/lib/sealed.ts';
 
-const keys = generateSealingKeyPair();
 function submission(extra: Record<string, unknown> = {}): Submission {
   const r = parseSubmission({
     organization: '济源市人民医院', submitterName: '李四', contact: 'lisi@example.com', unit: '医保办', submitterType: 'hospital',
@@ -21,7 +19,7 @@ function submission(extra: Record<string, unknown> = {}): Submission {
 const render = (s = submission()) =>
   renderIssue({
     submission: s, trackingCode: 'JY-2026-7K3M9Q', key: 'k-hash', receivedAt: '2026-11-02T02:30:00.000Z', deadline: '2026-11-30',
-    office: 'admin', sealedContact: seal({ name: s.submitterName, contact: s.contact }, keys.publicKey), warnings: [{ field: 'drgCode', message: 'DRG 代码 ZZ99 不在当前分组方案中' }],
+    office: 'admin', warnings: [{ field: 'drgCode', message: 'DRG 代码 ZZ99 不在当前分组方案中' }],
   });
 
 describe('issue rendering', () => {
@@ -47,11 +45,13 @@ describe('issue rendering', () => {
     expect(issue.body.trimEnd().endsWith('```')).toBe(true);
   });
 
-  it('never shows name or contact in clear text; staff can open the sealed copy', () => {
+  it('carries no name or contact, not even sealed, and tells staff where they are kept', () => {
     const issue = render();
     expect(issue.body).not.toContain('李四');
     expect(issue.body).not.toContain('lisi@example.com');
-    expect(openSealed(issue.record.sealedContact!, keys.privateKey)).toEqual({ name: '李四', contact: 'lisi@example.com' });
+    expect(issue.body).not.toMatch(/sealed1\./);
+    expect(issue.record.sealedContact).toBeNull();
+    expect(issue.body).toContain('npm run --silent contact -- JY-2026-7K3M9Q');
   });
 
   it('keeps user text inert: the only real headings are ours, no mention, no reference', () => {

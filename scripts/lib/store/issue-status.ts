@@ -13,6 +13,8 @@ export interface IssueStatus {
   state: 'open' | 'closed';
   labels: string[];
   updatedAt: string;
+  /** When it was closed (the retention period of its personal data runs from here); null while open. */
+  closedAt: string | null;
 }
 
 export interface IssueStatusIndex {
@@ -24,22 +26,22 @@ export interface IssueStatusIndex {
 }
 
 export function createIssueStatusIndex(store: Store): IssueStatusIndex {
-  const get = store.db.prepare('SELECT state, labels, updated_at FROM issue_status WHERE number = ?');
+  const get = store.db.prepare('SELECT state, labels, updated_at, closed_at FROM issue_status WHERE number = ?');
   const synced = store.db.prepare("SELECT value FROM meta WHERE key = 'issue-status-synced'");
   return {
     get(number) {
-      const row = get.get(number) as { state: 'open' | 'closed'; labels: string; updated_at: string } | undefined;
-      return row ? { state: row.state, labels: JSON.parse(row.labels) as string[], updatedAt: row.updated_at } : null;
+      const row = get.get(number) as { state: 'open' | 'closed'; labels: string; updated_at: string; closed_at: string | null } | undefined;
+      return row ? { state: row.state, labels: JSON.parse(row.labels) as string[], updatedAt: row.updated_at, closedAt: row.closed_at } : null;
     },
     async record(issues) {
       if (!issues.length) return;
       await store.write((w) => {
         const upsert = w.prepare(
-          `INSERT INTO issue_status (number, state, labels, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (number) DO UPDATE SET state = excluded.state, labels = excluded.labels, updated_at = excluded.updated_at
+          `INSERT INTO issue_status (number, state, labels, updated_at, closed_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (number) DO UPDATE SET state = excluded.state, labels = excluded.labels, updated_at = excluded.updated_at, closed_at = excluded.closed_at
            WHERE excluded.updated_at >= issue_status.updated_at`,
         );
-        for (const i of issues) upsert.run(i.number, i.state, JSON.stringify(i.labels), i.updatedAt);
+        for (const i of issues) upsert.run(i.number, i.state, JSON.stringify(i.labels), i.updatedAt, i.state === 'closed' ? i.closedAt : null);
       });
     },
     syncedUpTo: () => (synced.get() as { value: string } | undefined)?.value ?? null,
@@ -63,7 +65,7 @@ export async function syncIssueStatus(
   const since = index.syncedUpTo() ?? new Date(opts.now.getTime() - (opts.firstLookBackMs ?? 7 * 24 * 3600_000)).toISOString();
   const updated = (await tracker.listIssues({ state: 'all', since })).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
   const taken = updated.slice(0, opts.budget);
-  await index.record(taken.map((i) => ({ number: i.number, state: i.state, labels: i.labels, updatedAt: i.updatedAt })));
+  await index.record(taken.map((i) => ({ number: i.number, state: i.state, labels: i.labels, updatedAt: i.updatedAt, closedAt: i.closedAt })));
   const more = updated.length > taken.length;
   // Up to the last issue taken when the budget cut the round short, else up to when this round started.
   await index.setSyncedUpTo(more ? taken[taken.length - 1].updatedAt : opts.now.toISOString());

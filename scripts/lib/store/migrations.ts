@@ -73,4 +73,42 @@ export const migrations: readonly string[] = [
   -- Form tokens already used for a submission (a token is good for one).
   CREATE TABLE used_form_tokens (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
   `,
+  // 2: personal data kept on the bureau's server (issue 12): sealed records, staff tokens, the access log; the
+  // close time of GitHub issues, from which the retention period runs.
+  `
+  -- Name, contact and the original text of one opinion, sealed to the bureau's public key (scripts/lib/sealed.ts).
+  -- A web submission is found by its tracking code, an offline opinion entered by staff by its issue number.
+  CREATE TABLE personal_records (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tracking_code TEXT UNIQUE,
+    issue_number INTEGER UNIQUE,
+    sealed TEXT,                           -- null once erased
+    created_at TEXT NOT NULL,
+    erased_at TEXT,
+    erased_why TEXT,                       -- 'retention' | 'request'
+    CHECK (tracking_code IS NOT NULL OR issue_number IS NOT NULL)
+  );
+
+  -- One token per member of staff; only its SHA-256 is kept, so the table leaks no usable token.
+  CREATE TABLE staff_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    person TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('staff', 'lead')),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+
+  -- Every read, addition and erasure of a personal record: who, when, which record (PIPL art. 54 audits).
+  CREATE TABLE access_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    person TEXT NOT NULL,
+    token_id INTEGER,
+    action TEXT NOT NULL,                  -- 'read' | 'add' | 'erase' | 'purge' | 'refused'
+    record TEXT NOT NULL                   -- the tracking code or #issue asked for
+  );
+
+  ALTER TABLE issue_status ADD COLUMN closed_at TEXT;
+  `,
 ];

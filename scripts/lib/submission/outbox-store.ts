@@ -2,9 +2,11 @@
  * The durable outbox in the store (scripts/lib/store/): one `submissions` row per accepted submission, written in
  * the same group commit as everything else and acknowledged only once on disk. The idempotency-key hash and the
  * tracking code are UNIQUE columns, so one key can never become two jobs, in one process or several sharing a
- * DATA_DIR. A delivery is an UPDATE of the same row; the delivery lock is a lease row with an expiry, so a
+ * DATA_DIR. The job holds the redacted issue only; the submitter's personal data is a sealed row of its own.
+ * A delivery is an UPDATE of the same row; the delivery lock is a lease row with an expiry, so a
  * process that dies holding it only delays the others until the lease runs out.
  */
+import { insertSubmissionRecord } from '../store/personal-records.ts';
 import type { Store } from '../store/store.ts';
 import type { Delivery, OutboxJob } from './outbox.ts';
 
@@ -16,8 +18,11 @@ export type ClaimResult =
   | { created: false; reason: 'code-taken' };
 
 export interface Outbox {
-  /** Stores a new job unless its key or its code is taken (checked and inserted in one transaction). */
-  claim(job: OutboxJob, contentHash: string): Promise<ClaimResult>;
+  /**
+   * Stores a new job unless its key or its code is taken (checked and inserted in one transaction), with the
+   * submitter's sealed personal record beside it (personal-records.ts): neither exists without the other.
+   */
+  claim(job: OutboxJob, contentHash: string, sealedPersonal: string): Promise<ClaimResult>;
   /** The job an idempotency-key hash belongs to, with the content hash it came with. */
   byKey(keyHash: string): { job: OutboxJob; contentHash: string | null } | null;
   get(hash: string): OutboxJob | null;
@@ -44,7 +49,7 @@ export function createOutbox(store: Store, now: () => number = Date.now): Outbox
   const pendingQuery = db.prepare('SELECT job FROM submissions WHERE issue_number IS NULL ORDER BY received_at, hash');
 
   return {
-    claim(job, contentHash) {
+    claim(job, contentHash, sealedPersonal) {
       return store.write((w) => {
         const sameKey = w.prepare('SELECT job, content_hash FROM submissions WHERE key_hash = ?').get(job.keyHash) as Row | undefined;
         if (sameKey) return { created: false, reason: 'same-key', existing: JSON.parse(sameKey.job) as OutboxJob, contentHash: sameKey.content_hash } as const;
@@ -52,6 +57,7 @@ export function createOutbox(store: Store, now: () => number = Date.now): Outbox
         w.prepare('INSERT INTO submissions (hash, tracking_code, key_hash, content_hash, received_at, job) VALUES (?, ?, ?, ?, ?, ?)').run(
           job.hash, job.trackingCode, job.keyHash, contentHash, job.receivedAt, JSON.stringify(job),
         );
+        insertSubmissionRecord(w, job.trackingCode, sealedPersonal, job.receivedAt);
         return { created: true } as const;
       });
     },

@@ -2,8 +2,9 @@
  * An accepted submission → the tracker issue: a readable title and GFM body for staff, the initial labels
  * (contracts.md: 意见建议, 来源:网页表单, the ticked category) and the machine block (scripts/lib/opinion-block.ts)
  * that triage and publishing parse. Section headings are the issue forms' labels (contracts.md), so both kinds
- * of issue read the same. Every piece of submitted text goes through neutralise.ts; name and contact appear only
- * sealed.
+ * of issue read the same. Every piece of submitted text goes through neutralise.ts. The tracker may be outside
+ * China (GitHub), so the issue carries no personal data at all, not even sealed (issue 12, 个人信息保护法第三十六条):
+ * the submission arrives here already redacted, and name, contact and original text stay in the bureau's store.
  */
 import { categories, offices, sources, submitterTypes, type OfficeKey, type SourceKey } from '../../../schemas/common.ts';
 import type { OpinionRecord } from '../../../schemas/opinion.ts';
@@ -23,7 +24,6 @@ export interface IssueInput {
   /** Due date YYYY-MM-DD (scripts/lib/due.ts). */
   deadline: string;
   office: OfficeKey;
-  sealedContact: string | null;
   warnings: FieldError[];
   /** Title of the announcement objected to, when `objection` is set and known. */
   objectionTitle?: string;
@@ -146,9 +146,7 @@ export function renderIssue(input: IssueInput): RenderedIssue {
   parts.push(
     section(
       issueHeadings.contact,
-      input.sealedContact
-        ? '已加密，不在此公开显示。局方工作人员可运行 `npm run --silent decrypt -- <本议题编号>` 查看。'
-        : '未提供',
+      `保存在局方服务器，不进入本系统。局方工作人员可在本人电脑上运行 \`npm run --silent contact -- ${input.trackingCode}\` 查看。`,
     ),
   );
 
@@ -170,7 +168,7 @@ export function renderIssue(input: IssueInput): RenderedIssue {
     ...(grouping || s.objection
       ? { grouping: { drgName: s.drgName, drgCode: s.drgCode, dipName: s.dipName, dipCode: s.dipCode, cases: s.cases, ambiguous: s.ambiguous, objection: s.objection } }
       : {}),
-    sealedContact: input.sealedContact,
+    sealedContact: null,
   };
   parts.push(renderOpinionBlock(record));
   return { title: neutraliseTitle(s.title), body: parts.join('\n\n'), labels, record };

@@ -33,7 +33,10 @@ import { loadSealingKey } from '../sealed-fs.ts';
 import { openDataStore } from '../store/data-store-fs.ts';
 import { createIssueStatusIndex, syncIssueStatus, type IssueStatus, type IssueStatusIndex } from '../store/issue-status.ts';
 import type { Store } from '../store/store.ts';
+import { createPersonalRecords, type PersonalRecords } from '../store/personal-records.ts';
+import { createStaffTokens, type StaffTokens } from '../store/staff-tokens.ts';
 import { createUsedFormTokens } from '../store/used-form-tokens.ts';
+import { purgePersonalData } from '../personal/retention.ts';
 import { createTrackerFromEnv, trackerKind, type TrackerKind } from '../tracker/from-env.ts';
 import { createLocalTracker } from '../tracker/local.ts';
 import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
@@ -109,6 +112,10 @@ export interface SubmissionRuntime {
   issueIndex: IssueStatusIndex;
   /** What /track shows of an issue: from the store only, never from GitHub. */
   issueStatus(number: number): Promise<IssueStatus | null>;
+  /** Sealed personal data of each opinion, and its access log (the staff API). */
+  records: PersonalRecords;
+  /** Tokens of the staff who may fetch sealed records. */
+  tokens: StaffTokens;
   /** Stops the loops and closes the store (tests, scripts). */
   stop(): void;
 }
@@ -138,6 +145,7 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
   const tracker = () => (trackerPromise ??= local ? Promise.resolve(local) : createTrackerFromEnv(env, 'feedback-bot'));
   const outbox = createOutbox(store);
   const issueIndex = createIssueStatusIndex(store);
+  const records = createPersonalRecords(store);
 
   // In-process triage after local deliveries, so the offline `npm start` flow is triaged too (contracts.md);
   // on GitHub the workflow does it. Bounded so a burst of submissions cannot queue unbounded work.
@@ -162,7 +170,7 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     backoff: config.backoff,
     afterDeliver,
-    onDelivered: local ? undefined : (issue) => issueIndex.record([{ number: issue.number, state: issue.state, labels: issue.labels, updatedAt: issue.updatedAt }]),
+    onDelivered: local ? undefined : (issue) => issueIndex.record([{ number: issue.number, state: issue.state, labels: issue.labels, updatedAt: issue.updatedAt, closedAt: issue.closedAt }]),
   });
 
   const timers: NodeJS.Timeout[] = [];
@@ -205,6 +213,17 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
       timers.push(setInterval(sync, config.issueSyncSeconds * 1000));
       void sync();
     }
+    // Personal data past its retention period is erased a few times a day (also `npm run purge`).
+    const purge = async () => {
+      try {
+        const r = await purgePersonalData(records, { now: new Date(), months: bureau.personalDataRetentionMonths, dryRun: false, budget: 1000 });
+        if (r.erased) log('info', `已删除 ${r.erased} 条超过保存期限（办结后 ${bureau.personalDataRetentionMonths} 个月）的个人信息`);
+      } catch (e) {
+        log('warn', `删除到期个人信息失败：${(e as Error).message}`);
+      }
+    };
+    timers.push(setInterval(purge, 6 * 3600_000));
+    void purge();
     for (const t of timers) t.unref();
   }
 
@@ -217,11 +236,13 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     tracker,
     store,
     oneTimeTokens: createUsedFormTokens(store),
+    records,
+    tokens: createStaffTokens(store),
     issueIndex,
     async issueStatus(number) {
       if (local) {
         const issue = await local.getIssue(number);
-        return issue && { state: issue.state, labels: issue.labels, updatedAt: issue.updatedAt };
+        return issue && { state: issue.state, labels: issue.labels, updatedAt: issue.updatedAt, closedAt: issue.closedAt };
       }
       return issueIndex.get(number);
     },

@@ -19,13 +19,13 @@ import type { Bureau } from '../../../schemas/bureau.ts';
 import type { Submission } from '../../../schemas/submission.ts';
 import type { CodeList } from '../code-list.ts';
 import { dueDate } from '../due.ts';
-import { redact, redactionMarks } from '../redact.ts';
 import { seal } from '../sealed.ts';
 import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { codeWarnings } from './code-warnings.ts';
 import { isTransient, nextDelayMs, receiptOf, type BackoffPolicy, type OutboxJob, type Receipt } from './outbox.ts';
 import type { Outbox } from './outbox-store.ts';
+import { redactSubmission } from './redact-submission.ts';
 import { renderIssue } from './render-issue.ts';
 import { formatTrackingCode, parseTrackingCode, trackingHash } from './tracking-code.ts';
 
@@ -193,34 +193,23 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       const deadline = due(received, s.category);
       const office = deps.bureau.routing[s.category];
       const warnings = codeWarnings(s, deps.codeList);
-      // Free text may carry personal data too ("请联系王主任 139…"): masked in the issue, kept sealed for staff.
+      // The tracker gets the opinion redacted and no personal data (issue 12): every free-text field is masked
+      // (names, phones, e-mails, ID and record numbers, patients), and the submitter's own name and contact
+      // wherever they were typed. The whole original, name and contact included, is sealed for staff in the store.
       const keep = [deps.bureau.contact.phone, deps.bureau.contact.email].filter((k): k is string => !!k);
-      // The submitter's own name and contact, wherever they were typed, get the same marks as the public site's.
-      const ownData: [string, string][] = [
-        [s.submitterName, redactionMarks.name],
-        [s.contact, s.contact.includes('@') ? redactionMarks.email : redactionMarks.phone],
-      ];
-      const own = (t: string) => ownData.filter(([v]) => v.trim().length >= 2).reduce((acc, [v, mark]) => acc.split(v).join(mark), t);
-      const title = redact(own(s.title), { keep });
-      const details = redact(own(s.details), { keep });
-      title.removed.push(...(own(s.title) !== s.title ? (['name'] as const) : []));
-      details.removed.push(...(own(s.details) !== s.details ? (['name'] as const) : []));
-      const masked = title.removed.length + details.removed.length > 0;
-      const sealedContact = seal(
-        { name: s.submitterName, contact: s.contact, ...(masked ? { original: { title: s.title, details: s.details } } : {}) },
-        deps.sealingKey,
-      );
-      const shown: Submission = masked ? { ...s, title: title.text, details: details.text } : s;
+      const { redacted: shown } = redactSubmission(s, { keep, ownValues: [s.submitterName, s.contact] });
+      const { submitterName: name, contact, ...original } = s;
+      const sealedPersonal = seal({ name, contact, original }, deps.sealingKey);
       const year = chinaDate(received).slice(0, 4);
       for (let attempt = 0; attempt < 20; attempt++) {
         const hash = trackingHash(secret, input.key, attempt);
         const trackingCode = formatTrackingCode(prefix, year, hash);
-        const issue = renderIssue({ submission: shown, trackingCode, key: keyHash, receivedAt, deadline, office, sealedContact, warnings, objectionTitle: input.objectionTitle });
+        const issue = renderIssue({ submission: shown, trackingCode, key: keyHash, receivedAt, deadline, office, warnings, objectionTitle: input.objectionTitle });
         const job: OutboxJob = {
           v: 1, hash, trackingCode, keyHash, receivedAt, category: s.category, office, deadline, warnings,
           issue: { title: issue.title, body: issue.body, labels: issue.labels },
         };
-        const claimed = await deps.outbox.claim(job, contentHash);
+        const claimed = await deps.outbox.claim(job, contentHash, sealedPersonal);
         if (!claimed.created) {
           if (claimed.reason === 'code-taken') continue; // another submission owns this code: take the next
           return repeatOf({ job: claimed.existing, contentHash: claimed.contentHash }, contentHash); // a racing twin won

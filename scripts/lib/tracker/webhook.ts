@@ -27,8 +27,8 @@ export function issueStatusFromWebhook(event: string | null, body: string): ({ n
   } catch {
     return null;
   }
-  const issue = (payload as { issue?: { number?: unknown; state?: unknown; labels?: unknown; updated_at?: unknown } }).issue;
+  const issue = (payload as { issue?: { number?: unknown; state?: unknown; labels?: unknown; updated_at?: unknown; closed_at?: unknown } }).issue;
   if (!issue || typeof issue.number !== 'number' || (issue.state !== 'open' && issue.state !== 'closed') || typeof issue.updated_at !== 'string') return null;
   const labels = Array.isArray(issue.labels) ? issue.labels.map((l) => (typeof l === 'string' ? l : (l as { name?: unknown })?.name)).filter((n): n is string => typeof n === 'string') : [];
-  return { number: issue.number, state: issue.state, labels, updatedAt: issue.updated_at };
+  return { number: issue.number, state: issue.state, labels, updatedAt: issue.updated_at, closedAt: typeof issue.closed_at === 'string' ? issue.closed_at : null };
 }
