@@ -6,6 +6,7 @@
  * Exit code 0 when the outbox is empty afterwards, 75 (try again later) when some remain.
  */
 import { createSubmissionRuntime } from './lib/submission/runtime.ts';
+import { botLoginsFromEnv } from './lib/triage/cli.ts';
 import { triageIssue } from './lib/triage/run.ts';
 
 const arg = (name: string, fallback: number) => {
@@ -17,7 +18,7 @@ const arg = (name: string, fallback: number) => {
 
 const runtime = createSubmissionRuntime({
   retryLoop: false,
-  triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50 }),
+  triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50, bots: botLoginsFromEnv() }),
 });
 const result = await runtime.service.deliverPending({ minAgeMs: arg('--min-age', 60) * 1000, budget: arg('--budget', Infinity), owner: 'outbox:deliver' });
 if (result.locked) {

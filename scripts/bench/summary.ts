@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { categories, offices, outcomes, sources, submitterTypes } from '../../schemas/common.ts';
 import { loadBureau } from '../lib/bureau.ts';
 import { loadCodeList } from '../lib/code-list-fs.ts';
-import { parseOpinionBlock } from '../lib/opinion-block.ts';
 import { barChartSvg, comparisonChartSvg } from '../lib/publish/charts.ts';
 import { formatOnlyCodes } from '../lib/publish/codes.ts';
 import { parseFlags } from '../lib/publish/context-fs.ts';
@@ -20,6 +19,7 @@ import { summariseQuarter } from '../lib/publish/quarterly.ts';
 import { renderSummaryFiles } from '../lib/publish/summary-doc.ts';
 import { fillTracker } from '../lib/publish/synthetic.ts';
 import { openStore } from '../lib/store/store.ts';
+import { createOpinionReader } from '../lib/triage/trust.ts';
 import { createLocalTracker } from '../lib/tracker/local.ts';
 import { loadWorkCalendar } from '../lib/workdays-fs.ts';
 
@@ -46,7 +46,8 @@ try {
   t0 = performance.now();
   const result = await summariseQuarter(port, quarter, '2026-10-20', {
     bureau, calendar: loadWorkCalendar(), codeList: loadCodeList(), extractCodes: formatOnlyCodes,
-    readOpinion: (i) => parseOpinionBlock(i.body), budget: createBudget(flags.budget),
+    // The synthetic issues are opened as the local tracker's own account, as the submission server opens them.
+    readOpinion: createOpinionReader({ bureau, bots: { triage: 'feedback-bot', intake: 'feedback-bot' } }), budget: createBudget(flags.budget),
   });
   const tRead = performance.now();
   const f = result.figures;

@@ -27,6 +27,12 @@ export const flags = {
   replied: '已答复',
   /** Marks every opinion issue, whatever its source. */
   opinion: '意见建议',
+  /**
+   * An opinion nobody trusted wrote (issue 11): its machine block is not from the submission server's account, or
+   * its issue form was filled by someone without write access. Kept out of routing, due dates, replies and the
+   * statistics until staff confirm it with /confirm.
+   */
+  unverified: '待核实',
 } as const;
 
 const colours = { category: '1d76db', office: '5319e7', source: 'c5def5', outcome: '0e8a16', flag: 'd93f0b' };
@@ -45,6 +51,7 @@ export function labelsAsCode(): TrackerLabel[] {
     reserved: '暂不采纳，留作新版分组升级参考',
     replied: '已给出公开答复，待发布或已发布到网站',
     opinion: '意见建议（所有来源）',
+    unverified: '不是网站提交或工作人员登记的意见，暂不分派、不计时、不公开、不统计，工作人员核实后用 /confirm 确认',
   };
   for (const k of Object.keys(flags) as (keyof typeof flags)[]) out.push({ name: flags[k], color: colours.flag, description: flagText[k] });
   return out;

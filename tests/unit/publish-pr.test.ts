@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOctokitTracker } from '../../scripts/lib/tracker/octokit.ts';
 import { renderOpinionBlock } from '../../scripts/lib/opinion-block.ts';
-import { parseOpinionBlock } from '../../scripts/lib/opinion-block.ts';
+import { createOpinionReader } from '../../scripts/lib/triage/trust.ts';
 import { categoryLabel, flags, officeLabel, outcomeLabel, sourceLabel } from '../../scripts/lib/labels.ts';
 import { formatOnlyCodes } from '../../scripts/lib/publish/codes.ts';
 import { createBudget } from '../../scripts/lib/publish/plan.ts';
@@ -35,7 +35,7 @@ async function setup() {
   gh.seedComment(issue.number, { body: '/reply 已采纳，将于下一版本地分组方案中调整FM19组。', user: 'staff', createdAt: '2026-07-10T01:00:00Z' });
   const deps = (existing: Record<string, string> = {}) => ({
     bureau, codeList: null, extractCodes: formatOnlyCodes, policies: [],
-    readOpinion: (i: { body: string }) => parseOpinionBlock(i.body),
+    readOpinion: createOpinionReader({ bureau, bots: { triage: 'feedback-bot', intake: 'feedback-bot' } }),
     readExisting: async (p: string) => existing[p] ?? null,
     budget: createBudget(100),
   });

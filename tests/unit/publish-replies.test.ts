@@ -6,13 +6,13 @@ import { parseCodeList } from '../../scripts/lib/code-list.ts';
 import { parseFrontmatter } from '../../scripts/lib/frontmatter.ts';
 import { validateContentFile } from '../../scripts/lib/content.ts';
 import { categoryLabel, flags, officeLabel, outcomeLabel, sourceLabel } from '../../scripts/lib/labels.ts';
-import { parseOpinionBlock } from '../../scripts/lib/opinion-block.ts';
+import { createOpinionReader } from '../../scripts/lib/triage/trust.ts';
 import { applyAsCommit, applyToFiles, readContentFile } from '../../scripts/lib/publish/apply.ts';
 import { formatOnlyCodes } from '../../scripts/lib/publish/codes.ts';
 import { createBudget } from '../../scripts/lib/publish/plan.ts';
 import { citedPolicies, latestReply, parseReplyCommand } from '../../scripts/lib/publish/reply.ts';
 import { planReplies, type PlanRepliesDeps } from '../../scripts/lib/publish/replies.ts';
-import { bureau, opinion, tempDir, testTracker } from './publish-support.ts';
+import { bots, bureau, opinion, tempDir, testTracker } from './publish-support.ts';
 
 const codeList = parseCodeList('code\tname\nFM1\t经皮冠状动脉支架植入\nHQY\t肝胆胰系统歧义组\n');
 const policies = [
@@ -68,7 +68,7 @@ describe('planReplies on the local tracker', () => {
     mkdirSync(content);
     deps = {
       bureau, codeList, extractCodes: formatOnlyCodes, policies,
-      readOpinion: (issue) => parseOpinionBlock(issue.body),
+      readOpinion: createOpinionReader({ bureau, bots }),
       readExisting: (p) => readContentFile(content, p),
       budget: createBudget(1000),
     };

@@ -14,6 +14,9 @@ import type { OpinionRecord } from '../../schemas/opinion.ts';
 
 export const bureau = parseBureau(bureauJson);
 
+/** The local tracker's own account opens the opinion issues (as the submission server does) and writes triage's comments. */
+export const bots = { triage: 'feedback-bot', intake: 'feedback-bot' };
+
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

@@ -9,7 +9,7 @@ import { parseCodeList } from '../../scripts/lib/code-list.ts';
 import { validateContentFile } from '../../scripts/lib/content.ts';
 import { parseFrontmatter } from '../../scripts/lib/frontmatter.ts';
 import { categoryLabel, flags, officeLabel, outcomeLabel, sourceLabel } from '../../scripts/lib/labels.ts';
-import { parseOpinionBlock } from '../../scripts/lib/opinion-block.ts';
+import { createOpinionReader } from '../../scripts/lib/triage/trust.ts';
 import { formatOnlyCodes } from '../../scripts/lib/publish/codes.ts';
 import { median, percentile } from '../../scripts/lib/publish/summary.ts';
 import { createBudget } from '../../scripts/lib/publish/plan.ts';
@@ -17,7 +17,7 @@ import { summariseQuarter, type QuarterSummary } from '../../scripts/lib/publish
 import { planSummary } from '../../scripts/lib/publish/summary-doc.ts';
 import { createWorkCalendar } from '../../scripts/lib/workdays.ts';
 import type { CategoryKey } from '../../schemas/common.ts';
-import { bureau, opinion, tempDir, testTracker } from './publish-support.ts';
+import { bots, bureau, opinion, tempDir, testTracker } from './publish-support.ts';
 
 const calendar = createWorkCalendar();
 const codeList = parseCodeList('code\tname\nFM1\t经皮冠状动脉支架植入\nHQY\t肝胆胰系统歧义组\n');
@@ -35,7 +35,7 @@ describe('median and p90', () => {
 
 describe('a hand-made quarter (2026Q3)', () => {
   let result: QuarterSummary;
-  const deps = () => ({ bureau, calendar, codeList, extractCodes: formatOnlyCodes, readOpinion: (i: { body: string }) => parseOpinionBlock(i.body), budget: createBudget(1000) });
+  const deps = () => ({ bureau, calendar, codeList, extractCodes: formatOnlyCodes, readOpinion: createOpinionReader({ bureau, bots }), budget: createBudget(1000) });
   let t: ReturnType<typeof testTracker>;
 
   beforeAll(async () => {

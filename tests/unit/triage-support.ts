@@ -20,7 +20,10 @@ export const codeList = parseCodeList(readFileSync(adrgPath, 'utf8'));
 export const bureau = loadBureau();
 export const calendar = loadWorkCalendar();
 
-export const deps = (extra: Partial<TriageDeps> = {}): TriageDeps => ({ bureau, calendar, codeList, dryRun: false, budget: 50, ...extra });
+/** The local tracker's own account both opens web submissions and writes triage comments (cli.ts botLoginsFromEnv). */
+export const bots = { triage: 'feedback-bot', intake: 'feedback-bot' };
+
+export const deps = (extra: Partial<TriageDeps> = {}): TriageDeps => ({ bureau, calendar, codeList, dryRun: false, budget: 50, bots, ...extra });
 
 /** A local tracker in a fresh store; `as(login)` is the same tracker acting as someone else. */
 export function tempTracker(actor = 'feedback-bot') {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { categoryLabel, flags, officeLabel, sourceLabel } from '../../scripts/lib/labels.ts';
-import { opinionFromIssue, parseSections } from '../../scripts/lib/triage/parse.ts';
+import { renderOpinionBlock } from '../../scripts/lib/opinion-block.ts';
+import { opinionFromForm, parseSections, readClaim } from '../../scripts/lib/triage/parse.ts';
 import { triageIssue, triageUntriaged } from '../../scripts/lib/triage/run.ts';
 import { TRIAGE_MARKER } from '../../scripts/lib/triage/state.ts';
-import { bureau, deps, opinionRecord, issueBody, submitOpinion, tempTracker } from './triage-support.ts';
+import { decideTrust } from '../../scripts/lib/triage/trust.ts';
+import type { TrackerIssue } from '../../scripts/lib/tracker/port.ts';
+import { bots, bureau, deps, opinionRecord, issueBody, submitOpinion, tempTracker } from './triage-support.ts';
 
 const grouping = { title: '歧义组HQY入组问题', details: '我院多例病例进入HQY歧义组，主要诊断 C22.000，主要手术 51.2300x001，建议本地细分组调整入组规则。', selected: 'core-elements' as const };
 const triageComments = async (port: ReturnType<typeof tempTracker>['port'], n: number) => (await port.listComments(n)).filter((c) => c.body.includes(TRIAGE_MARKER));
@@ -133,26 +136,42 @@ describe('issue forms (no machine block)', () => {
     '### 来源渠道', '', '电话', '', '### 同意公开单位名称', '', '- [X] 同意', '', '### DRG/DIP 名称与代码', '', '_No response_',
   ].join('\n');
 
+  const formIssue = (over: Partial<TrackerIssue>): TrackerIssue => ({ number: 7, title: 't', body: form, labels: [], state: 'open', author: 'staff', createdAt: '2026-10-09T01:00:00Z', updatedAt: '', closedAt: null, url: '', ...over });
+
   it('reads the sections GitHub renders', () => {
     const s = parseSections(form);
     expect(s.get('问题分类')).toBeNull();
     expect(s.get('来源渠道')).toBe('电话');
-    const o = opinionFromIssue({ number: 7, title: 't', body: form, labels: [], state: 'open', author: 'staff', createdAt: '2026-10-09T01:00:00Z', updatedAt: '', closedAt: null, url: '' }, bureau)!;
+    const o = opinionFromForm(formIssue({}), bureau)!;
     expect(o).toMatchObject({ title: '结算清单上传失败', selectedCategory: null, source: 'phone', submitterType: 'hospital', organization: '某县人民医院', publicConsent: true, receivedAt: '2026-10-09T01:00:00Z' });
     expect(o.trackingCode).toMatch(/^JY-2026-[0-9A-Z]{6}$/);
   });
 
-  it('triages a form issue like a web submission', async () => {
-    const { port } = tempTracker();
-    const issue = await port.createIssue({ title: '电话：结算清单上传失败', body: form, labels: [], marker: 'form' });
-    const r = await triageIssue(port, issue.number, deps());
-    expect(r).toMatchObject({ category: 'other', office: 'agency' });
-    expect((await port.getIssue(issue.number))!.labels).toEqual(expect.arrayContaining([flags.opinion, categoryLabel('other'), officeLabel('agency')]));
+  it('takes no 查询码 from the form: the code is derived from the issue, the same on every run', () => {
+    const typed = `${form}\n\n### 查询码\n\nJY-2026-AAAAAA`;
+    const a = opinionFromForm(formIssue({ body: typed }), bureau)!;
+    expect(a.trackingCode).not.toBe('JY-2026-AAAAAA');
+    expect(a.trackingCode).toBe(opinionFromForm(formIssue({}), bureau)!.trackingCode);
+    expect(opinionFromForm(formIssue({ number: 8 }), bureau)!.trackingCode).not.toBe(a.trackingCode);
   });
 
-  it('prefers the machine block when both are present', () => {
+  it('triages a form issue filled by staff like a web submission', async () => {
+    const t = tempTracker();
+    await t.port.setPermission('staff', 'write');
+    const issue = await t.as('staff').createIssue({ title: '电话：结算清单上传失败', body: form, labels: [flags.opinion], marker: 'form' });
+    const r = await triageIssue(t.port, issue.number, deps());
+    expect(r).toMatchObject({ category: 'other', office: 'agency', unverified: null });
+    expect((await t.port.getIssue(issue.number))!.labels).toEqual(expect.arrayContaining([flags.opinion, categoryLabel('other'), officeLabel('agency')]));
+  });
+
+  it('believes the machine block only from the submission account, and a writer form over a copied block', () => {
     const record = opinionRecord({ title: '机读块标题', details: '细节', selected: 'policy' });
-    const body = `${form}\n\n${issueBody(record)}`;
-    expect(opinionFromIssue({ number: 1, title: 't', body, labels: [], state: 'open', author: 'x', createdAt: '2026-01-01T00:00:00Z', updatedAt: '', closedAt: null, url: '' }, bureau)!.title).toBe('机读块标题');
+    const body = `${form}\n\n${renderOpinionBlock(record)}`;
+    const decide = (author: string, authorCanWrite: boolean) => decideTrust(formIssue({ body, author }), readClaim(formIssue({ body }), bureau), { bureau, bots, authorCanWrite, state: null });
+    expect(decide('feedback-bot', false)).toMatchObject({ status: 'trusted', trust: 'intake', opinion: { title: '机读块标题', trackingCode: record.trackingCode } });
+    const staff = decide('staff', true);
+    expect(staff).toMatchObject({ status: 'trusted', trust: 'staff', opinion: { title: '结算清单上传失败' } });
+    expect(staff.status === 'trusted' && staff.opinion.trackingCode).not.toBe(record.trackingCode);
+    expect(decide('hospital', false)).toEqual({ status: 'unverified', doubt: 'form' });
   });
 });

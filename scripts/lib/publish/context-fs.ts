@@ -1,17 +1,19 @@
 /**
  * Node I/O for the publishing scripts: the policies replies may cite (content/policies frontmatter),
- * the code extractor and issue-form parser of the triage helper when present, and command-line flags.
+ * the code extractor of the triage helper when present, the opinion reader (who is believed, from the
+ * environment), and command-line flags.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { OpinionRecord } from '../../../schemas/opinion.ts';
+import type { Bureau } from '../../../schemas/bureau.ts';
+import { loadBureau } from '../bureau.ts';
 import { listContentFiles } from '../content-fs.ts';
 import { parseFrontmatter } from '../frontmatter.ts';
-import { parseOpinionBlock } from '../opinion-block.ts';
-import type { TrackerIssue } from '../tracker/port.ts';
+import { botLoginsFromEnv } from '../triage/cli.ts';
+import { createOpinionReader, type OpinionReader } from '../triage/trust.ts';
 import { formatOnlyCodes, type CodeExtractor } from './codes.ts';
 import type { PublishMode } from './apply.ts';
 import type { PolicyRef } from './reply.ts';
@@ -39,17 +41,12 @@ export async function loadCodeExtractor(): Promise<CodeExtractor> {
 }
 
 /**
- * Reads an issue's opinion: the machine block, else the triage helper's issue-form parser
- * (scripts/lib/triage/parse.ts `opinionFromIssue`) when present.
+ * Reads an issue's opinion as triage believes it (scripts/lib/triage/trust.ts): the submission server's machine
+ * block, a form filled by staff, or an opinion staff confirmed; anything else is left out. The system's accounts
+ * come from TRIAGE_BOT_LOGIN / SUBMISSION_BOT_LOGIN, exactly as triage reads them.
  */
-export async function loadOpinionReader(): Promise<(issue: TrackerIssue) => OpinionRecord | null> {
-  const path = `${libDir}triage/parse.ts`;
-  let fromForm: ((issue: TrackerIssue) => OpinionRecord | null) | undefined;
-  if (existsSync(path)) {
-    const mod = (await import(pathToFileURL(path).href)) as { opinionFromIssue?: (issue: TrackerIssue) => OpinionRecord | null };
-    fromForm = mod.opinionFromIssue;
-  }
-  return (issue) => parseOpinionBlock(issue.body) ?? fromForm?.(issue) ?? null;
+export async function loadOpinionReader(env: NodeJS.ProcessEnv = process.env, bureau: Bureau = loadBureau()): Promise<OpinionReader> {
+  return createOpinionReader({ bureau, bots: botLoginsFromEnv(env) });
 }
 
 export interface PublishFlags {

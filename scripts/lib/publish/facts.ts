@@ -3,6 +3,8 @@
  * summary, the exports and the ADRG report. Through the TrackerPort only; comments are read only for
  * answered issues (to date the first reply), each read counting against the operations budget.
  * Everything a fact holds is public: tracking code, redacted title and text, labels-derived keys, days.
+ * Only believed opinions count (scripts/lib/triage/trust.ts, issue 11): one labelled 待核实, or any issue whose
+ * opinion nobody trusted wrote and staff have not confirmed, is left out of every figure.
  */
 import type { Bureau } from '../../../schemas/bureau.ts';
 import type { MentionedCode } from '../../../schemas/codes.ts';
@@ -10,7 +12,6 @@ import {
   categoryKeys, officeKeys, outcomeKeys, sourceKeys,
   type CategoryKey, type OfficeKey, type OutcomeKey, type SourceKey, type SubmitterTypeKey,
 } from '../../../schemas/common.ts';
-import type { OpinionRecord } from '../../../schemas/opinion.ts';
 import type { CodeList } from '../code-list.ts';
 import { dueDate } from '../due.ts';
 import { categoryLabel, flags, keyFromLabels, officeLabel, outcomeLabel, sourceLabel } from '../labels.ts';
@@ -18,6 +19,7 @@ import { redactText } from '../redact.ts';
 import { canWrite, type Permission, type TrackerIssue, type TrackerPort } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { publicCodes, type CodeExtractor } from './codes.ts';
+import type { OpinionReader } from '../triage/trust.ts';
 import { chinaDayStart } from './periods.ts';
 import type { Budget } from './plan.ts';
 import { parseReplyCommand } from './reply.ts';
@@ -53,7 +55,8 @@ export interface CollectDeps {
   calendar: WorkCalendar;
   codeList: CodeList | null;
   extractCodes: CodeExtractor;
-  readOpinion: (issue: TrackerIssue) => OpinionRecord | null;
+  /** The verified opinion of an issue (trust.ts createOpinionReader; context-fs.ts loadOpinionReader). */
+  readOpinion: OpinionReader;
   budget: Budget;
 }
 
@@ -82,14 +85,16 @@ export async function collectFacts(
   let incomplete = false;
 
   for (const issue of issues.sort((a, b) => a.number - b.number)) {
-    const opinion = deps.readOpinion(issue);
-    const receivedAt = opinion?.receivedAt ?? issue.createdAt;
+    const read = await deps.readOpinion(issue, port);
+    if (read.status !== 'trusted') continue;
+    const opinion = read.opinion;
+    const receivedAt = opinion.receivedAt;
     const received = chinaDate(new Date(receivedAt));
     if (received < range.from || received > range.to) continue;
-    const category = keyFromLabels(issue.labels, categoryLabel, categoryKeys) ?? opinion?.selectedCategory ?? 'other';
+    const category = keyFromLabels(issue.labels, categoryLabel, categoryKeys) ?? opinion.selectedCategory ?? 'other';
     const outcome = keyFromLabels(issue.labels, outcomeLabel, outcomeKeys) ?? null;
-    const title = opinion?.title ?? issue.title;
-    const details = opinion?.details ?? '';
+    const title = opinion.title;
+    const details = opinion.details;
     let replied: string | null = null;
     if (received >= repliesFrom && issue.labels.includes(flags.replied)) {
       if (deps.budget.take()) {
@@ -104,13 +109,13 @@ export async function collectFacts(
     }
     facts.push({
       number: issue.number,
-      code: opinion?.trackingCode ?? `#${issue.number}`,
+      code: opinion.trackingCode,
       title: redactText(title, { keep }),
       text: redactText(`${title}\n${details}`, { keep }),
       category,
       office: keyFromLabels(issue.labels, officeLabel, officeKeys) ?? deps.bureau.routing[category],
-      submitterType: opinion?.submitterType ?? null,
-      source: keyFromLabels(issue.labels, sourceLabel, sourceKeys) ?? opinion?.source ?? 'web',
+      submitterType: opinion.submitterType,
+      source: keyFromLabels(issue.labels, sourceLabel, sourceKeys) ?? opinion.source,
       outcome,
       received,
       due: dueDate(deps.bureau, deps.calendar, receivedAt, category),

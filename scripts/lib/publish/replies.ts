@@ -3,24 +3,25 @@
  * Reads through the TrackerPort only (contracts.md), so the same plan comes from GitHub or the local
  * tracker; writes nothing (see apply.ts). Every tracker read counts against the operations budget; when
  * the budget runs out the plan stops early and says so, and the next run continues where it left off
- * (files already current are unchanged, so they cost no write).
+ * (files already current are unchanged, so they cost no write). Only believed opinions are published
+ * (scripts/lib/triage/trust.ts, issue 11): one awaiting /confirm (待核实) is skipped and says why.
  */
 import type { Bureau } from '../../../schemas/bureau.ts';
-import type { OpinionRecord } from '../../../schemas/opinion.ts';
 import type { CodeList } from '../code-list.ts';
 import { flags } from '../labels.ts';
-import { canWrite, type Permission, type TrackerIssue, type TrackerPort } from '../tracker/port.ts';
+import { canWrite, type Permission, type TrackerPort } from '../tracker/port.ts';
+import { verificationNote, type OpinionReader } from '../triage/trust.ts';
 import type { CodeExtractor } from './codes.ts';
 import { emptyPlan, planFile, type Budget, type PublishPlan } from './plan.ts';
-import { latestReply, renderReply, type PolicyRef } from './reply.ts';
+import { latestReply, parseReplyCommand, renderReply, type PolicyRef } from './reply.ts';
 
 export interface PlanRepliesDeps {
   bureau: Bureau;
   codeList: CodeList | null;
   extractCodes: CodeExtractor;
   policies: PolicyRef[];
-  /** The opinion of an issue: its machine block, or what an issue-form parser reads from it. */
-  readOpinion: (issue: TrackerIssue) => OpinionRecord | null;
+  /** The verified opinion of an issue (trust.ts createOpinionReader; context-fs.ts loadOpinionReader). */
+  readOpinion: OpinionReader;
   /** Current bytes of a content file (path relative to the content folder), null when absent. */
   readExisting: (path: string) => Promise<string | null>;
   budget: Budget;
@@ -49,14 +50,15 @@ export async function planReplies(port: TrackerPort, deps: PlanRepliesDeps): Pro
       plan.skipped.push({ ref, reason: '操作预算已用完，下次运行继续' });
       continue;
     }
-    const opinion = deps.readOpinion(issue);
-    if (!opinion) {
-      plan.skipped.push({ ref, reason: '找不到意见记录（机读块或表单栏目）' });
+    const read = await deps.readOpinion(issue, port);
+    if (read.status !== 'trusted') {
+      plan.skipped.push({ ref, reason: verificationNote(read) });
       continue;
     }
+    const opinion = read.opinion;
     const comments = await port.listComments(issue.number);
     const allowed = new Set<string>();
-    for (const c of comments) if (/^[ \t]*\/reply\b/m.test(c.body) && canWrite(await permissionOf(c.author))) allowed.add(c.author);
+    for (const c of comments) if (parseReplyCommand(c.body) !== null && canWrite(await permissionOf(c.author))) allowed.add(c.author);
     const reply = latestReply(comments, (login) => allowed.has(login));
     if (!reply) {
       plan.skipped.push({ ref, reason: '没有有写权限的人员发出的 /reply 答复' });

@@ -17,6 +17,7 @@ import { stringifyFrontmatter } from '../frontmatter.ts';
 import { categoryLabel, keyFromLabels, officeLabel, outcomeLabel } from '../labels.ts';
 import { redactText } from '../redact.ts';
 import type { TrackerComment, TrackerIssue } from '../tracker/port.ts';
+import { parseCommands } from '../triage/commands.ts';
 import { chinaDate } from '../workdays.ts';
 import { publicCodes, type CodeExtractor } from './codes.ts';
 
@@ -37,12 +38,14 @@ export interface ReplyCommand {
   author: string;
 }
 
-/** The text after a `/reply` command (to the end of the comment), or null when the comment has none. */
+/**
+ * The text after a `/reply` command (to the end of the comment), or null when the comment has none: read with
+ * the staff-command parser itself (scripts/lib/triage/commands.ts), so what triage marks 已答复 and what is
+ * published are the same answer, and the scan is linear in the comment's length.
+ */
 export function parseReplyCommand(body: string): string | null {
-  const m = /^[ \t]*\/reply(?:[ \t]+|[ \t]*\r?\n|$)([\s\S]*)$/m.exec(body);
-  if (!m) return null;
-  const text = m[1].trim();
-  return text.length ? text : null;
+  const reply = parseCommands(body).find((c) => c.name === 'reply');
+  return reply?.arg ? reply.arg : null;
 }
 
 /** The latest `/reply` comment written by someone with write access (`mayReply`), or null. */

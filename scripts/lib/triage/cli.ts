@@ -10,6 +10,7 @@ import { trackerKind } from '../tracker/from-env.ts';
 import { loadWorkCalendar } from '../workdays-fs.ts';
 import { describeOperation, toBudget } from './apply.ts';
 import type { OverdueResult, CommentResult, TriageDeps, TriageResult } from './run.ts';
+import type { BotLogins } from './trust.ts';
 
 const commonFlags = {
   'dry-run': { type: 'boolean', default: false },
@@ -22,7 +23,19 @@ export function parseFlags<Extra extends ParseArgsOptionsConfig = {}>(argv: stri
   return parseArgs({ args: argv, allowPositionals: true, options });
 }
 
-/** Dependencies for this process: bureau settings, holiday calendar, code list, budget, bot login. */
+/**
+ * The system's own tracker accounts (trust.ts BotLogins). TRIAGE_BOT_LOGIN: who triage comments as; Actions'
+ * GITHUB_TOKEN writes as github-actions[bot], the local tracker as feedback-bot. SUBMISSION_BOT_LOGIN: who the
+ * submission server opens issues as (the owner of its GITHUB_TOKEN, e.g. a bureau bot account); by default the
+ * same as the triage login, which on GitHub believes no web submission until it is set: failing safe, every
+ * opinion then waits for /confirm instead of anyone's block being believed.
+ */
+export function botLoginsFromEnv(env: NodeJS.ProcessEnv = process.env): BotLogins {
+  const triage = env.TRIAGE_BOT_LOGIN || (trackerKind(env) === 'github' ? 'github-actions[bot]' : 'feedback-bot');
+  return { triage, intake: env.SUBMISSION_BOT_LOGIN || triage };
+}
+
+/** Dependencies for this process: bureau settings, holiday calendar, code list, budget, bot logins. */
 export function depsFromEnv(flags: { 'dry-run'?: boolean; budget?: string }, env: NodeJS.ProcessEnv = process.env, defaultBudget = 50): TriageDeps {
   const budget = flags.budget === undefined ? defaultBudget : Number(flags.budget);
   if (!Number.isInteger(budget) || budget < 0) throw new Error(`--budget 应为非负整数，收到 ${flags.budget}`);
@@ -32,8 +45,7 @@ export function depsFromEnv(flags: { 'dry-run'?: boolean; budget?: string }, env
     codeList: loadCodeList(env),
     dryRun: flags['dry-run'] ?? false,
     budget: toBudget(budget),
-    // The login the triage comments are written as: Actions' GITHUB_TOKEN writes as github-actions[bot].
-    botLogin: env.TRIAGE_BOT_LOGIN || (trackerKind(env) === 'github' ? 'github-actions[bot]' : 'feedback-bot'),
+    bots: botLoginsFromEnv(env),
   };
 }
 
@@ -49,9 +61,10 @@ const ops = (list: { kind: string }[], dryRun: boolean) =>
 
 export function formatTriage(r: TriageResult, dryRun: boolean): string {
   if (r.skipped) return `#${r.issue}: skipped — ${r.skipped}`;
+  const state = r.budgetExhausted ? ' [budget exhausted: not written]' : r.operations.length === 0 ? ' [up to date]' : dryRun ? ' [dry run]' : ' [written]';
+  if (r.unverified) return `#${r.issue}: 待核实 (${r.unverified}), not routed until /confirm${state}${ops(r.operations, dryRun)}`;
   const head = `#${r.issue}: ${categories[r.category!].zh} → ${offices[r.office!].zh}, due ${r.due}, confidence ${r.confidence}` +
     `${r.escalate ? ', 报送上级' : ''}${r.needsCategory ? ', 分类待确认' : ''}; codes ${r.codes.map((c) => c.code).join(' ') || 'none'}`;
-  const state = r.budgetExhausted ? ' [budget exhausted: not written]' : r.operations.length === 0 ? ' [up to date]' : dryRun ? ' [dry run]' : ' [written]';
   return `${head}${state}${ops(r.operations, dryRun)}${r.notes.map((n) => `\n    note: ${n}`).join('')}`;
 }
 

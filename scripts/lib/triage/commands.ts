@@ -1,10 +1,15 @@
 /**
  * Staff commands in issue comments (contracts.md): `/category`, `/assign`, `/escalate`, `/reserve`,
- * `/outcome`, `/reply`, `/close`. Parsing and the label/state effects are pure; run.ts checks the author's
- * permission (write and above only) and applies the plan.
+ * `/outcome`, `/reply`, `/close`, and `/confirm` for an opinion labelled 待核实 (issue 11). Parsing and the
+ * label/state effects are pure; run.ts checks the author's permission (write and above only) and applies the plan.
  *
  * Syntax: a command starts a line. `/reply` takes everything after it to the end of the comment as the public
- * answer (so put other commands before it); the other commands take the rest of their line.
+ * answer (so put other commands before it); the other commands take the rest of their line. Publishing reads the
+ * answer with this same parser (publish/reply.ts parseReplyCommand).
+ *
+ * Comments are written by anyone, so the parser scans each line once by hand: the old pattern
+ * `^[ \t]*\/([A-Za-z]+)\b[ \t]*(.*)$` backtracked quadratically on a command followed by many spaces and a
+ * carriage return (issue 11).
  */
 import type { Bureau } from '../../../schemas/bureau.ts';
 import {
@@ -13,8 +18,9 @@ import {
 } from '../../../schemas/common.ts';
 import { categoryLabel, flags, officeLabel, outcomeLabel } from '../labels.ts';
 import type { TriageState } from './state.ts';
+import type { Trust } from './trust.ts';
 
-export const commandNames = ['category', 'assign', 'escalate', 'reserve', 'outcome', 'reply', 'close'] as const;
+export const commandNames = ['category', 'assign', 'escalate', 'reserve', 'outcome', 'reply', 'close', 'confirm'] as const;
 export type CommandName = (typeof commandNames)[number];
 
 export interface Command {
@@ -25,23 +31,36 @@ export interface Command {
   raw: string;
 }
 
-const commandLine = /^[ \t]*\/([A-Za-z]+)\b[ \t]*(.*)$/;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isWordChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 95;
+
+/** A line of optional spaces or tabs, a slash and a word: the word and where the rest of the line starts, or null. */
+function commandAt(line: string): { word: string; rest: number } | null {
+  let i = 0;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  if (line[i] !== '/') return null;
+  const from = ++i;
+  while (i < line.length && isLetter(line.charCodeAt(i))) i++;
+  // A word boundary must follow: `/reply答复` and `/close.` are commands, `/reply2` and `/usr_bin` are not.
+  if (i === from || (i < line.length && isWordChar(line.charCodeAt(i)))) return null;
+  return { word: line.slice(from, i).toLowerCase(), rest: i };
+}
 
 /** Commands in a comment, in order. Lines starting with an unknown `/word` are not commands. */
 export function parseCommands(body: string): Command[] {
-  const lines = body.replace(/\r\n/g, '\n').split('\n');
+  const lines = body.replace(/\r\n?/g, '\n').split('\n');
   const out: Command[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const m = commandLine.exec(lines[i]);
-    if (!m) continue;
-    const name = m[1].toLowerCase() as CommandName;
-    if (!commandNames.includes(name)) continue;
+    const found = commandAt(lines[i]);
+    if (!found || !(commandNames as readonly string[]).includes(found.word)) continue;
+    const name = found.word as CommandName;
+    const rest = lines[i].slice(found.rest);
     if (name === 'reply') {
-      const arg = [m[2], ...lines.slice(i + 1)].join('\n').trim();
+      const arg = [rest, ...lines.slice(i + 1)].join('\n').trim();
       out.push({ name, arg, raw: '/reply' });
       break;
     }
-    out.push({ name, arg: m[2].trim(), raw: lines[i].trim().replace(/`/g, "'") });
+    out.push({ name, arg: rest.trim(), raw: lines[i].trim().replace(/`/g, "'") });
   }
   return out;
 }
@@ -84,6 +103,10 @@ export interface CommandEffect {
 export interface CommandContext {
   labels: string[];
   state: TriageState;
+  /** Whether the opinion is believed before these commands (trust.ts); null for 待核实. */
+  trust: Trust | null;
+  /** trust.ts contentDigest of the issue now: what /confirm vouches for. */
+  digest: string;
   bureau: Bureau;
   author: string;
   /** ISO instant of the comment. */
@@ -91,7 +114,10 @@ export interface CommandContext {
   commentId: number;
 }
 
-/** What a write-permission user's commands do to the labels, the issue state and triage's memory. */
+/**
+ * What a write-permission user's commands do to the labels, the issue state and triage's memory. On an opinion
+ * labelled 待核实 only /confirm and /close are carried out; commands after a /confirm in the same comment are.
+ */
 export function applyCommands(commands: Command[], ctx: CommandContext): CommandEffect {
   const labels = new Set(ctx.labels);
   const state: TriageState = structuredClone(ctx.state);
@@ -129,8 +155,25 @@ export function applyCommands(commands: Command[], ctx: CommandContext): Command
     }
   };
 
+  let trusted = ctx.trust !== null;
   for (const cmd of commands) {
+    // Until someone vouches for it, an unverified opinion is not handled: no category, office, outcome or answer
+    // (issue 11). Closing it (spam) is always possible.
+    if (!trusted && cmd.name !== 'confirm' && cmd.name !== 'close') {
+      errors.push(`\`${cmd.raw}\`：本意见待核实，请先核实来源、单位和内容，再用 \`/confirm\` 确认（核实前不分派、不答复、不统计）`);
+      continue;
+    }
     switch (cmd.name) {
+      case 'confirm':
+        if (ctx.trust === 'intake' || ctx.trust === 'staff') {
+          errors.push(`\`${cmd.raw}\`：本意见${ctx.trust === 'intake' ? '来自网站提交' : '由工作人员登记'}，无需核实`);
+          break;
+        }
+        take(flags.unverified);
+        if (!trusted) log('核实为真实意见，按正常流程分拣办理');
+        state.staff.confirmed = { digest: ctx.digest };
+        trusted = true;
+        break;
       case 'category': {
         const key = parseCategoryArg(cmd.arg);
         if (!key) {

@@ -10,6 +10,7 @@ import type { CodeKind } from '../../../schemas/codes.ts';
 import type { Classification } from '../classify/classifier.ts';
 import type { ExtractedCode } from '../classify/codes.ts';
 import { renderState, type TriageState } from './state.ts';
+import type { Doubt } from './trust.ts';
 import { chinaDateTime } from '../workdays.ts';
 
 /** Where the category in force came from. */
@@ -75,6 +76,42 @@ function categoryNote(v: TriageView): string {
   }
 }
 
+function staffLog(state: TriageState): string[] {
+  if (!state.log.length) return [];
+  return ['', '**工作人员操作记录**', '', ...state.log.map((e) => `- ${chinaDateTime(e.at)} ${cell(e.by)}：${cell(e.text)}`)];
+}
+
+const doubtText: Record<Doubt, string> = {
+  block: '本议题不是通过网站“意见建议表”提交的',
+  form: '“线下收到的意见建议”表单供工作人员登记线下收到的意见，本议题由其他账号填写',
+  changed: '本议题在工作人员核实后内容有修改',
+};
+
+/**
+ * The one triage comment of an opinion nobody trusted wrote (issue 11): a polite note that staff will check it
+ * first, and what that means, with the hidden state like every triage comment, so re-triage and edits update
+ * this same comment and never post a second one. Computed text only, like the triage comment.
+ */
+export function renderUnverifiedComment(v: { state: TriageState; doubt: Doubt; bureau: Bureau }): string {
+  return [
+    renderState(v.state),
+    '### 待核实',
+    '',
+    `感谢您提出意见建议。${doubtText[v.doubt]}，需要先由工作人员核实意见的来源、单位和内容。` +
+      '核实之前，本议题暂不分派承办部门、不计算答复期限，也不纳入答复公开和季度统计；核实后，我们会在这条评论中写明分类、承办部门和答复期限。',
+    '',
+    `查询码只在网站提交时由系统生成，议题中填写的查询码不会被采用。通过网站（${v.bureau.siteUrl.replace(/\/+$/, '')}/submit）提交意见，可立即获得查询码并随时查询办理进度。`,
+    ...staffLog(v.state),
+    '',
+    '<details><summary>工作人员核实（有写权限的人员在评论中使用）</summary>',
+    '',
+    '核实来源渠道、单位名称、是否同意公开单位名称等内容无误后，发送 `/confirm`，本意见即按正常流程分拣、计时、答复和统计；核实后议题内容如再被修改，需要重新 `/confirm`。' +
+      '核实前其他指令不执行；无效或重复的议题可直接 `/close`。',
+    '',
+    '</details>',
+  ].join('\n');
+}
+
 export function renderTriageComment(v: TriageView): string {
   const officeNote = { routing: `按${v.bureau.shortName}分工：${categories[v.category].zh}由${offices[v.office].zh}处置`, label: '按工作人员设置的承办标签', staff: '工作人员用 /assign 指定' }[v.officeSource];
   const escalateText = v.escalate
@@ -95,10 +132,7 @@ export function renderTriageComment(v: TriageView): string {
   lines.push('', '**分类依据**', '', ...v.classification.reasons.map((r) => `- ${cell(r)}`));
   if (v.calendarWarning) lines.push('', `> ⚠️ ${v.calendarWarning}`);
   lines.push('', '**提及的编码**', '', codesTable(v.classification.codes, v.hasCodeList));
-  if (v.state.log.length) {
-    lines.push('', '**工作人员操作记录**', '');
-    for (const e of v.state.log) lines.push(`- ${chinaDateTime(e.at)} ${cell(e.by)}：${cell(e.text)}`);
-  }
+  lines.push(...staffLog(v.state));
   lines.push(
     '',
     '<details><summary>工作人员指令（有写权限的人员在评论中使用）</summary>',

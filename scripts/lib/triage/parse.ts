@@ -1,18 +1,24 @@
 /**
- * Reads the opinion of a tracker issue: the machine block (scripts/lib/opinion-block.ts) when there is one,
- * else the sections of an issue form (.github/ISSUE_TEMPLATE, contracts.md), which GitHub renders as
- * `### <label>\n\n<value>` with `_No response_` for empty answers. Staff use the forms for opinions received by
- * mail, phone or at meetings, so those issues have no machine block.
+ * Reads what an issue says about its opinion, before anyone decides whether to believe it (trust.ts does):
+ * the machine block (scripts/lib/opinion-block.ts) and the sections of an issue form (.github/ISSUE_TEMPLATE,
+ * contracts.md), which GitHub renders as `### <label>\n\n<value>` with `_No response_` for empty answers. Staff
+ * use the forms for opinions received by mail, phone or at meetings, so those issues have no machine block.
+ *
+ * Everything here reads text anyone can write, so every scan is linear in the body's length (issue 11: the old
+ * heading pattern `^###[ \t]+(.+?)[ \t]*$` took seconds on one heading padded with spaces): lines are found with
+ * indexOf, and the only patterns left are anchored and bounded to one short answer.
  */
 import type { Bureau } from '../../../schemas/bureau.ts';
 import { categories, categoryKeys, keyByZh, sources, submitterTypes, type CategoryKey, type SourceKey, type SubmitterTypeKey } from '../../../schemas/common.ts';
 import type { OpinionRecord } from '../../../schemas/opinion.ts';
 import { createHash } from 'node:crypto';
-import { loadBureau } from '../bureau.ts';
-import { parseOpinionBlock } from '../opinion-block.ts';
+import { OPINION_FENCE, parseOpinionBlock } from '../opinion-block.ts';
 import type { TrackerIssue } from '../tracker/port.ts';
 
-/** Issue-form headings (contracts.md); `unit` also accepts the submission schema's label. */
+/**
+ * Issue-form headings (contracts.md); `unit` also accepts the submission schema's label. There is no 查询码
+ * heading: tracking codes come only from the submission server's secret (issue 11), never from a form.
+ */
 export const formHeadings = {
   organization: ['单位名称'],
   unit: ['所在单位/科室', '所在单位'],
@@ -27,17 +33,45 @@ export const formHeadings = {
   ambiguous: ['歧义组信息'],
   objection: ['异议对象'],
   sealedContact: ['填报人与联系方式'],
-  trackingCode: ['查询码'],
 } as const;
 
-/** `### heading` sections of a Markdown body; empty answers (`_No response_`) are null. */
+/** The heading text of a `### heading` line, or null for any other line. */
+function headingOf(line: string): string | null {
+  if (!line.startsWith('###') || (line[3] !== ' ' && line[3] !== '\t')) return null;
+  const text = line.slice(4).trim();
+  return text === '' ? null : text;
+}
+
+/**
+ * `### heading` sections of a Markdown body, in one pass over its lines; empty answers (`_No response_`) are
+ * null. Text before the first heading is not a section; a later section with the same heading wins; a machine
+ * block and everything after it is not part of any answer.
+ */
 export function parseSections(body: string): Map<string, string | null> {
   const sections = new Map<string, string | null>();
-  const parts = body.replace(/\r\n/g, '\n').split(/^###[ \t]+(.+?)[ \t]*$/m);
-  for (let i = 1; i < parts.length; i += 2) {
-    const value = parts[i + 1].replace(/```json opinion[\s\S]*$/, '').trim();
-    sections.set(parts[i].trim(), value === '' || value === '_No response_' ? null : value);
+  const text = body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body;
+  let heading: string | null = null;
+  let from = 0; // start of the current section's value
+  const close = (end: number) => {
+    if (heading === null) return;
+    let value = text.slice(from, end);
+    const fence = value.indexOf(OPINION_FENCE);
+    if (fence >= 0) value = value.slice(0, fence);
+    value = value.trim();
+    sections.set(heading, value === '' || value === '_No response_' ? null : value);
+  };
+  for (let start = 0; start <= text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const h = text.startsWith('###', start) ? headingOf(text.slice(start, end)) : null;
+    if (h !== null) {
+      close(start);
+      heading = h;
+      from = end + 1;
+    }
+    start = end + 1;
   }
+  close(text.length);
   return sections;
 }
 
@@ -49,22 +83,34 @@ function pick(sections: Map<string, string | null>, names: readonly string[]): s
   return null;
 }
 
+/** A form answer without a leading ticked task box (`- [x] `), as GitHub renders checkboxes. */
+function untick(answer: string): string {
+  const a = answer.trimStart();
+  if ((a[0] === '-' || a[0] === '*') && /^[-*][ \t]*\[[xX]\]/.test(a.slice(0, 16))) return a.slice(a.indexOf(']') + 1).trim();
+  return answer.trim();
+}
+
 /** A category from a form answer: its key, its Chinese name, or the name followed by the hint. */
 export function categoryFromAnswer(answer: string | null): CategoryKey | null {
   if (!answer) return null;
-  const a = answer.replace(/^[-*]\s*\[[xX]\]\s*/, '').trim();
+  const a = untick(answer);
   if ((categoryKeys as string[]).includes(a)) return a as CategoryKey;
   return categoryKeys.find((k) => a === categories[k].zh || a.startsWith(categories[k].zh)) ?? null;
 }
 
-const consentYes = /^(?:是|同意|yes|true)|\[[xX]\]/i;
+/** 同意公开单位名称: 是 / 同意 / yes / true, or a ticked box anywhere in the answer. */
+function consentGiven(answer: string | null): boolean {
+  if (!answer) return false;
+  const a = answer.trimStart().toLowerCase();
+  return ['是', '同意', 'yes', 'true'].some((w) => a.startsWith(w)) || a.includes('[x]');
+}
 
 /**
- * A deterministic 查询码 for an issue without a machine block: bureau prefix, year opened and six Crockford
- * base32 characters from a hash of the issue number, unless the form gave one (`### 查询码`).
+ * The 查询码 of an opinion that did not come through the web form (staff-entered, or confirmed with /confirm):
+ * bureau prefix, year opened and six Crockford base32 characters from a hash of the issue number. Derived from
+ * the issue alone, so it is the same on every run and nobody can choose it.
  */
-function formTrackingCode(bureau: Bureau, issue: TrackerIssue, given: string | null): string {
-  if (given && /^[A-Z]{2,4}-\d{4}-[0-9A-Z]{6}$/.test(given.trim())) return given.trim();
+export function issueTrackingCode(bureau: Bureau, issue: TrackerIssue): string {
   const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   const n = createHash('sha256').update(`issue-form\0${issue.number}`).digest().readUInt32BE(0) >>> 2;
   let hash = '';
@@ -72,8 +118,11 @@ function formTrackingCode(bureau: Bureau, issue: TrackerIssue, given: string | n
   return `${bureau.codePrefix}-${issue.createdAt.slice(0, 4)}-${hash}`;
 }
 
-/** The opinion of an issue-form issue, or null when the body has neither the title nor the details section. */
-export function opinionFromForm(issue: TrackerIssue, bureau: Bureau = loadBureau()): OpinionRecord | null {
+/**
+ * The opinion of an issue-form issue, or null when the body has neither the title nor the details section. Its
+ * code is derived from the issue (issueTrackingCode) and its received instant is when the issue was opened.
+ */
+export function opinionFromForm(issue: TrackerIssue, bureau: Bureau): OpinionRecord | null {
   const s = parseSections(issue.body);
   const title = pick(s, formHeadings.title);
   const details = pick(s, formHeadings.details);
@@ -86,7 +135,7 @@ export function opinionFromForm(issue: TrackerIssue, bureau: Bureau = loadBureau
   const typeAnswer = pick(s, formHeadings.submitterType);
   return {
     v: 1,
-    trackingCode: formTrackingCode(bureau, issue, pick(s, formHeadings.trackingCode)),
+    trackingCode: issueTrackingCode(bureau, issue),
     key: `issue-form:${issue.number}`,
     receivedAt: issue.createdAt,
     // Forms are for opinions that did not come through the web form; mail is the notice's main other channel.
@@ -95,14 +144,22 @@ export function opinionFromForm(issue: TrackerIssue, bureau: Bureau = loadBureau
     submitterType: typeAnswer ? (keyByZh<SubmitterTypeKey>(submitterTypes, typeAnswer) ?? null) : null,
     organization: pick(s, formHeadings.organization),
     unit: pick(s, formHeadings.unit),
-    publicConsent: consentYes.test(pick(s, formHeadings.publicConsent) ?? ''),
+    publicConsent: consentGiven(pick(s, formHeadings.publicConsent)),
     title: title ?? issue.title,
     details: [objection ? `异议对象：${objection}` : '', details ?? '', ...extra].filter(Boolean).join('\n\n').trim(),
-    sealedContact: sealed && /^sealed1\.\S+$/.test(sealed) ? sealed : null,
+    sealedContact: sealed && sealed.startsWith('sealed1.') && sealed.length > 8 && !/\s/.test(sealed) ? sealed : null,
   };
 }
 
-/** The opinion an issue carries: machine block first, then issue-form sections; null for other issues. */
-export function opinionFromIssue(issue: TrackerIssue, bureau: Bureau = loadBureau()): OpinionRecord | null {
-  return parseOpinionBlock(issue.body) ?? opinionFromForm(issue, bureau);
+/** What an issue claims to carry: its machine block and its form answers, either or both null. */
+export interface IssueClaim {
+  block: OpinionRecord | null;
+  form: OpinionRecord | null;
+}
+
+/** The claims of an issue, or null when it carries neither a machine block nor form answers (not an opinion). */
+export function readClaim(issue: TrackerIssue, bureau: Bureau): IssueClaim | null {
+  const block = parseOpinionBlock(issue.body);
+  const form = opinionFromForm(issue, bureau);
+  return block || form ? { block, form } : null;
 }

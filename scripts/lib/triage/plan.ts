@@ -9,6 +9,8 @@
  * - A category or office label that neither triage nor the endpoint set was set by a person: triage follows it.
  * - What staff decided with commands (/category, /assign, /escalate) is never overridden.
  * - Low confidence: 分类待确认 is added; the ticked box is kept (or the best guess when nothing was ticked).
+ * - An opinion nobody trusted wrote (trust.ts) gets only 待核实 and the polite note (planUnverified): the routing
+ *   labels triage itself added are taken off, and nothing is classified, routed or timed until /confirm.
  */
 import type { Bureau } from '../../../schemas/bureau.ts';
 import { categoryKeys, officeKeys, type CategoryKey, type OfficeKey } from '../../../schemas/common.ts';
@@ -19,8 +21,9 @@ import { dueDate } from '../due.ts';
 import { categoryLabel, flags, officeLabel } from '../labels.ts';
 import type { TrackerComment, TrackerIssue } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
-import { renderTriageComment, type CategorySource, type TriageView } from './comment.ts';
+import { renderTriageComment, renderUnverifiedComment, type CategorySource, type TriageView } from './comment.ts';
 import { emptyState, findTriageComment, parseState, type TriageState } from './state.ts';
+import type { Doubt } from './trust.ts';
 
 /** One write to the tracker. */
 export type Operation =
@@ -34,6 +37,8 @@ export interface TriagePlan {
   issue: number;
   /** Why the issue is left alone (not an opinion...), else null. */
   skipped: string | null;
+  /** Why the opinion awaits /confirm (labelled 待核实, not routed), else null. */
+  unverified: Doubt | null;
   category: CategoryKey | null;
   office: OfficeKey | null;
   escalate: boolean;
@@ -50,7 +55,7 @@ export interface TriagePlan {
 }
 
 export const skippedPlan = (issue: number, reason: string): TriagePlan => ({
-  issue, skipped: reason, category: null, office: null, escalate: false, needsCategory: false, due: null,
+  issue, skipped: reason, unverified: null, category: null, office: null, escalate: false, needsCategory: false, due: null,
   confidence: null, reasons: [], codes: [], operations: [], notes: [],
 });
 
@@ -166,6 +171,7 @@ export function decideTriage(input: DecideInput): Decision {
   }
 
   want(flags.opinion);
+  drop(flags.unverified);
 
   const after = new Set([...labels, ...add].filter((l) => !remove.has(l)));
   state.added = [...managed].filter((l) => after.has(l)).sort();
@@ -206,6 +212,7 @@ export function planTriage(input: PlanTriageInput): TriagePlan & { view: TriageV
   return {
     issue: input.issue.number,
     skipped: null,
+    unverified: null,
     category: v.category,
     office: v.office,
     escalate: v.escalate,
@@ -218,4 +225,36 @@ export function planTriage(input: PlanTriageInput): TriagePlan & { view: TriageV
     notes: v.calendarWarning ? [v.calendarWarning] : [],
     view: v,
   };
+}
+
+export interface PlanUnverifiedInput {
+  issue: TrackerIssue;
+  comments: TrackerComment[];
+  botLogin: string;
+  doubt: Doubt;
+  bureau: Bureau;
+  /** Labels and state after staff commands (commands.ts); default: the issue's and the comment's. */
+  labels?: string[];
+  state?: TriageState;
+}
+
+/**
+ * An opinion that awaits /confirm: 待核实 on, every label triage added for routing (category, office, flags) off,
+ * and the one triage comment holding the polite note; labels a person set stay.
+ */
+export function planUnverified(input: PlanUnverifiedInput): TriagePlan {
+  const existing = findTriageComment(input.comments, input.botLogin);
+  const state: TriageState = structuredClone(input.state ?? (existing ? parseState(existing.body) : null) ?? emptyState());
+  const labels = new Set(input.labels ?? input.issue.labels);
+  const keep = new Set<string>([flags.unverified, flags.opinion]);
+  const remove = state.added.filter((l) => labels.has(l) && !keep.has(l));
+  const add = labels.has(flags.unverified) ? [] : [flags.unverified];
+  state.added = [...new Set([...state.added.filter((l) => keep.has(l) && labels.has(l)), ...add])].sort();
+  const body = renderUnverifiedComment({ state, doubt: input.doubt, bureau: input.bureau });
+  const operations: Operation[] = [];
+  if (!existing) operations.push({ kind: 'createComment', body });
+  else if (existing.body !== body) operations.push({ kind: 'updateComment', id: existing.id, body });
+  for (const label of remove) operations.push({ kind: 'removeLabel', label });
+  if (add.length) operations.push({ kind: 'addLabels', labels: add });
+  return { ...skippedPlan(input.issue.number, ''), skipped: null, unverified: input.doubt, operations };
 }

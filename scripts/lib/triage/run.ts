@@ -8,19 +8,23 @@
  *   handleComment(port, n, comment, deps) staff commands (write permission only)
  *   triageUntriaged(port, deps)           every open opinion without an office label (or all, with force)
  *   checkOverdue(port, deps)              逾期 reminders and 逾期督办
+ *
+ * Every one of them first asks trust.ts whether the opinion is believed: one nobody trusted wrote is labelled
+ * 待核实 with one polite comment and is neither classified, routed, timed nor reminded about until /confirm.
  */
 import type { Bureau } from '../../../schemas/bureau.ts';
 import type { CodeList } from '../code-list.ts';
 import { createClassifier, type Classification, type Classifier } from '../classify/classifier.ts';
 import { flags, officeLabel } from '../labels.ts';
 import { canWrite, type Permission, type TrackerIssue, type TrackerPort } from '../tracker/port.ts';
+import { readClaim } from './parse.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { applyOperations, toBudget, type Budget } from './apply.ts';
 import { applyCommands, errorNote, noteMarker, parseCommands, permissionNote, type Command } from './commands.ts';
 import { planOverdue, type OverduePlan } from './overdue.ts';
-import { opinionFromIssue } from './parse.ts';
-import { planTriage, skippedPlan, type Operation, type TriagePlan } from './plan.ts';
+import { planTriage, planUnverified, skippedPlan, type Operation, type TriagePlan } from './plan.ts';
 import { emptyState, findTriageComment, parseState } from './state.ts';
+import { contentDigest, createVerifier, type BotLogins, type Verification } from './trust.ts';
 import type { OpinionRecord } from '../../../schemas/opinion.ts';
 import { officeKeys } from '../../../schemas/common.ts';
 
@@ -34,13 +38,14 @@ export interface TriageDeps {
   dryRun?: boolean;
   /** Writes allowed in this run: a number, or a budget shared by several calls. Default 50. */
   budget?: number | Budget;
-  /** Login the triage comments are written as (GitHub Actions: github-actions[bot]). Default feedback-bot. */
-  botLogin?: string;
+  /**
+   * The system's own accounts (cli.ts botLoginsFromEnv): the one triage comments are written as, and the one the
+   * submission server opens issues as, whose machine blocks alone are believed.
+   */
+  bots: BotLogins;
 }
 
 export type TriageResult = TriagePlan & { applied: boolean; budgetExhausted: boolean };
-
-export const defaultBotLogin = 'feedback-bot';
 
 let cached: { bureau: Bureau; codeList: CodeList | null; classifier: Classifier } | undefined;
 function classifierFor(deps: TriageDeps): Classifier {
@@ -53,18 +58,30 @@ function classifierFor(deps: TriageDeps): Classifier {
 const classifyOpinion = (deps: TriageDeps, opinion: OpinionRecord): Classification =>
   classifierFor(deps).classify({ title: opinion.title, body: opinion.details, selected: opinion.selectedCategory });
 
+const notOpinion = '不是意见建议议题（没有机读块，也没有意见表单栏目）';
+
 async function runTriage(port: TrackerPort, issue: TrackerIssue, deps: TriageDeps, budget: Budget): Promise<TriageResult> {
-  const opinion = opinionFromIssue(issue, deps.bureau);
-  if (!opinion) return { ...skippedPlan(issue.number, '不是意见建议议题（没有机读块，也没有意见表单栏目）'), applied: false, budgetExhausted: false };
+  if (!readsAsOpinion(issue, deps)) return { ...skippedPlan(issue.number, notOpinion), applied: false, budgetExhausted: false };
   const comments = await port.listComments(issue.number);
-  const { view: _view, ...plan } = planTriage({
-    issue, comments, opinion, classification: classifyOpinion(deps, opinion), bureau: deps.bureau, calendar: deps.calendar,
-    hasCodeList: deps.codeList !== null, botLogin: deps.botLogin ?? defaultBotLogin,
-  });
+  const v = await createVerifier(port, deps)(issue, { comments });
+  if (v.status === 'none') return { ...skippedPlan(issue.number, notOpinion), applied: false, budgetExhausted: false };
+  let plan: TriagePlan;
+  if (v.status === 'unverified') {
+    plan = planUnverified({ issue, comments, botLogin: deps.bots.triage, doubt: v.doubt, bureau: deps.bureau });
+  } else {
+    const { view: _view, ...planned } = planTriage({
+      issue, comments, opinion: v.opinion, classification: classifyOpinion(deps, v.opinion), bureau: deps.bureau, calendar: deps.calendar,
+      hasCodeList: deps.codeList !== null, botLogin: deps.bots.triage,
+    });
+    plan = planned;
+  }
   const result = await applyOperations(port, issue.number, plan.operations, { dryRun: deps.dryRun ?? false, budget });
   if (result.budgetExhausted) plan.notes.push(`操作预算已用完：#${issue.number} 的 ${plan.operations.length} 项写操作未执行，下次运行会补上`);
   return { ...plan, applied: result.applied, budgetExhausted: result.budgetExhausted };
 }
+
+/** Cheap check before any tracker read: does the issue carry a machine block or form answers at all? */
+const readsAsOpinion = (issue: TrackerIssue, deps: TriageDeps) => readClaim(issue, deps.bureau) !== null;
 
 /** Classifies, labels, routes and times one issue; creates or updates its one triage comment. */
 export async function triageIssue(port: TrackerPort, issueNumber: number, deps: TriageDeps): Promise<TriageResult> {
@@ -112,7 +129,7 @@ export async function handleComment(
 ): Promise<CommentResult> {
   const commands = parseCommands(comment.body);
   const result: CommentResult = { issue: issueNumber, commands, permission: null, skipped: null, errors: [], operations: [], applied: false, budgetExhausted: false };
-  const botLogin = deps.botLogin ?? defaultBotLogin;
+  const botLogin = deps.bots.triage;
   if (!commands.length) return { ...result, skipped: '评论中没有指令' };
   if (comment.author === botLogin) return { ...result, skipped: '机器人自己的评论' };
   const issue = await port.getIssue(issueNumber);
@@ -126,37 +143,43 @@ export async function handleComment(
   result.permission = await port.getPermission(comment.author);
   const budget = toBudget(deps.budget);
   const dryRun = deps.dryRun ?? false;
+  const verify = createVerifier(port, deps);
+  const before = canWrite(result.permission) ? await verify(issue, { comments, state }) : null;
   if (!canWrite(result.permission)) {
     result.operations = [{ kind: 'createComment', body: permissionNote(comment.id, commands) }];
     result.skipped = `${comment.author} 没有写权限（${result.permission}），指令未执行`;
+  } else if (before!.status === 'none') {
+    result.errors = ['本议题不是意见建议（没有机读块或意见表单栏目），指令未执行'];
+    result.operations = [{ kind: 'createComment', body: errorNote(comment.id, result.errors) }];
   } else {
-    const opinion = opinionFromIssue(issue, deps.bureau);
-    if (!opinion) {
-      result.errors = ['本议题不是意见建议（没有机读块或意见表单栏目），指令未执行'];
-      result.operations = [{ kind: 'createComment', body: errorNote(comment.id, result.errors) }];
-    } else {
-      const at = comment.createdAt ?? (deps.now ?? new Date()).toISOString();
-      const effect = applyCommands(commands, { labels: issue.labels, state, bureau: deps.bureau, author: comment.author, at, commentId: comment.id });
-      result.errors = effect.errors;
-      const { view: _view, ...triage } = planTriage({
-        issue, comments, opinion, classification: classifyOpinion(deps, opinion), bureau: deps.bureau, calendar: deps.calendar,
-        hasCodeList: deps.codeList !== null, botLogin, labels: effect.labels, state: effect.state,
-      });
-      // Labels after the commands and what triage derives from them, written as one difference from now;
-      // then the comment that records this comment id as handled (last, so a run cut short is redone in full).
-      const final = new Set(effect.labels);
-      for (const o of triage.operations) {
-        if (o.kind === 'removeLabel') final.delete(o.label);
-        if (o.kind === 'addLabels') o.labels.forEach((l) => final.add(l));
-      }
-      const ops: Operation[] = issue.labels.filter((l) => !final.has(l)).map((label) => ({ kind: 'removeLabel', label }));
-      const add = [...final].filter((l) => !issue.labels.includes(l));
-      if (add.length) ops.push({ kind: 'addLabels', labels: add });
-      if (effect.close && issue.state !== 'closed') ops.push({ kind: 'close' });
-      ops.push(...triage.operations.filter((o) => o.kind === 'createComment' || o.kind === 'updateComment'));
-      if (effect.errors.length) ops.push({ kind: 'createComment', body: errorNote(comment.id, effect.errors) });
-      result.operations = ops;
+    const at = comment.createdAt ?? (deps.now ?? new Date()).toISOString();
+    const effect = applyCommands(commands, {
+      labels: issue.labels, state, bureau: deps.bureau, author: comment.author, at, commentId: comment.id,
+      trust: before!.status === 'trusted' ? before!.trust : null, digest: contentDigest(issue),
+    });
+    result.errors = effect.errors;
+    // Believed after the commands? (/confirm makes it so; the label 待核实 is already off in effect.labels.)
+    const after: Verification = await verify(issue, { comments, state: effect.state, labels: effect.labels });
+    const triage: TriagePlan = after.status === 'trusted'
+      ? planTriage({
+          issue, comments, opinion: after.opinion, classification: classifyOpinion(deps, after.opinion), bureau: deps.bureau, calendar: deps.calendar,
+          hasCodeList: deps.codeList !== null, botLogin, labels: effect.labels, state: effect.state,
+        })
+      : planUnverified({ issue, comments, botLogin, doubt: after.status === 'unverified' ? after.doubt : 'block', bureau: deps.bureau, labels: effect.labels, state: effect.state });
+    // Labels after the commands and what triage derives from them, written as one difference from now;
+    // then the comment that records this comment id as handled (last, so a run cut short is redone in full).
+    const final = new Set(effect.labels);
+    for (const o of triage.operations) {
+      if (o.kind === 'removeLabel') final.delete(o.label);
+      if (o.kind === 'addLabels') o.labels.forEach((l) => final.add(l));
     }
+    const ops: Operation[] = issue.labels.filter((l) => !final.has(l)).map((label) => ({ kind: 'removeLabel', label }));
+    const add = [...final].filter((l) => !issue.labels.includes(l));
+    if (add.length) ops.push({ kind: 'addLabels', labels: add });
+    if (effect.close && issue.state !== 'closed') ops.push({ kind: 'close' });
+    ops.push(...triage.operations.filter((o) => o.kind === 'createComment' || o.kind === 'updateComment'));
+    if (effect.errors.length) ops.push({ kind: 'createComment', body: errorNote(comment.id, effect.errors) });
+    result.operations = ops;
   }
   const applied = await applyOperations(port, issueNumber, result.operations, { dryRun, budget });
   return { ...result, applied: applied.applied, budgetExhausted: applied.budgetExhausted };
@@ -174,8 +197,13 @@ export async function checkOverdue(port: TrackerPort, deps: TriageDeps & { today
   const budget = toBudget(deps.budget);
   const out: OverdueResult = { today, plans: [], budgetExhausted: false };
   const issues = await port.listIssues({ state: 'open', labels: [flags.opinion] });
+  const verify = createVerifier(port, deps);
   for (const issue of issues.sort((a, b) => a.number - b.number)) {
-    const plan = planOverdue(issue, opinionFromIssue(issue, deps.bureau), { bureau: deps.bureau, calendar: deps.calendar, today });
+    // Closed and answered issues need no verification (and no reads).
+    const v: Verification | null = issue.state === 'closed' || issue.labels.includes(flags.replied) ? null : await verify(issue);
+    const plan: OverduePlan = v?.status === 'unverified'
+      ? { issue: issue.number, skipped: '待核实：工作人员尚未用 /confirm 核实，不计算答复期限', due: null, lateWorkdays: 0, operations: [] }
+      : planOverdue(issue, v?.status === 'trusted' ? v.opinion : null, { bureau: deps.bureau, calendar: deps.calendar, today });
     if (out.budgetExhausted) {
       if (plan.operations.length) out.plans.push({ ...plan, applied: false, skipped: '操作预算已用完，下次运行继续' });
       continue;

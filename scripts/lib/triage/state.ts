@@ -3,7 +3,8 @@
  * staff commands update that comment instead of adding another, and no database is needed):
  * which labels triage itself added (the only labels it may ever take off again), what staff decided with
  * commands (which triage must not override), which command comments were handled (webhook re-deliveries do
- * nothing twice), and a short log of staff actions shown in the comment.
+ * nothing twice), and a short log of staff actions shown in the comment. Only the bot's own comment is read, so
+ * what staff confirmed with /confirm cannot be forged by anyone else (trust.ts).
  */
 import { categoryKeys, officeKeys, type CategoryKey, type OfficeKey } from '../../../schemas/common.ts';
 import type { TrackerComment } from '../tracker/port.ts';
@@ -14,8 +15,12 @@ export interface TriageState {
   v: 1;
   /** Labels triage added and still manages. */
   added: string[];
-  /** Decisions staff made with commands. */
-  staff: { category?: CategoryKey; office?: OfficeKey; escalate?: boolean };
+  /**
+   * Decisions staff made with commands. `confirmed`: a person with write access vouched for an opinion nobody
+   * trusted wrote (/confirm), for the issue's title and body with this digest (trust.ts contentDigest); an
+   * edit after that needs a new /confirm.
+   */
+  staff: { category?: CategoryKey; office?: OfficeKey; escalate?: boolean; confirmed?: { digest: string } };
   /** Ids of command comments already handled. */
   handled: number[];
   /** Staff actions, oldest first: ISO instant, login, what was done. */
@@ -30,6 +35,8 @@ export function renderState(state: TriageState): string {
   return `${TRIAGE_MARKER} ${json} -->`;
 }
 
+const isDigest = (d: unknown): d is string => typeof d === 'string' && d.length === 64 && /^[0-9a-f]+$/.test(d);
+
 export function parseState(body: string): TriageState | null {
   const start = body.indexOf(TRIAGE_MARKER);
   if (start < 0) return null;
@@ -38,6 +45,7 @@ export function parseState(body: string): TriageState | null {
   try {
     const raw = JSON.parse(body.slice(start + TRIAGE_MARKER.length, end).trim()) as Partial<TriageState>;
     const staff = raw.staff ?? {};
+    const digest: unknown = staff.confirmed?.digest;
     return {
       v: 1,
       added: Array.isArray(raw.added) ? raw.added.filter((l): l is string => typeof l === 'string') : [],
@@ -45,6 +53,7 @@ export function parseState(body: string): TriageState | null {
         ...(staff.category && categoryKeys.includes(staff.category) ? { category: staff.category } : {}),
         ...(staff.office && officeKeys.includes(staff.office) ? { office: staff.office } : {}),
         ...(staff.escalate ? { escalate: true } : {}),
+        ...(isDigest(digest) ? { confirmed: { digest } } : {}),
       },
       handled: Array.isArray(raw.handled) ? raw.handled.filter((n): n is number => typeof n === 'number') : [],
       log: Array.isArray(raw.log) ? raw.log.filter((e) => e && typeof e.text === 'string') : [],

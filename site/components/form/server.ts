@@ -8,13 +8,14 @@ import announcementIndex from 'virtual:drg/announcement-index';
 import { publishedAnnouncementTitle } from '../../../scripts/lib/announcement-index.ts';
 import { chinaToday } from '../../../scripts/lib/dates.ts';
 import { createSubmissionRuntime, type SubmissionRuntime } from '../../../scripts/lib/submission/runtime.ts';
+import { botLoginsFromEnv } from '../../../scripts/lib/triage/cli.ts';
 import { triageIssue } from '../../../scripts/lib/triage/run.ts';
 
 let runtime: SubmissionRuntime | undefined;
 
 export function submissionRuntime(): SubmissionRuntime {
   return (runtime ??= createSubmissionRuntime({
-    triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50 }),
+    triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50, bots: botLoginsFromEnv() }),
   }));
 }
 
