@@ -12,6 +12,7 @@ import { openDataStore } from '../../scripts/lib/store/data-store-fs.ts';
 import { migrations } from '../../scripts/lib/store/migrations.ts';
 import { openStore, type Store } from '../../scripts/lib/store/store.ts';
 import { createOutbox } from '../../scripts/lib/submission/outbox-store.ts';
+import { createUsedFormTokens } from '../../scripts/lib/store/used-form-tokens.ts';
 import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
 
 const opened: Store[] = [];
@@ -156,5 +157,18 @@ describe('existing DATA_DIR of the file stores', () => {
     const again = openDataStore({ DATA_DIR: dataDir }, {}, () => {});
     opened.push(again);
     expect(createOutbox(again).pending().map((j) => j.hash)).toEqual(['BBBBBB']);
+  });
+});
+
+describe('form tokens', () => {
+  it('spends a token on one submission: the same submission may come back, another may not, in any process', async () => {
+    const file = join(tmp(), 'store.sqlite');
+    const [a, b] = [createUsedFormTokens(open(file)), createUsedFormTokens(open(file))];
+    const racing = await Promise.all([a.consume('tok-1', 'key-A', Date.now() + 60_000), b.consume('tok-1', 'key-B', Date.now() + 60_000)]);
+    expect(racing.filter(Boolean)).toHaveLength(1);
+    const winner = racing[0] ? 'key-A' : 'key-B';
+    expect(await b.consume('tok-1', winner, Date.now() + 60_000)).toBe(true);
+    expect(await a.consume('tok-1', 'key-C', Date.now() + 60_000)).toBe(false);
+    expect(await a.consume('tok-2', 'key-C', Date.now() + 60_000)).toBe(true);
   });
 });

@@ -70,8 +70,9 @@ export const migrations: readonly string[] = [
     updated_at TEXT NOT NULL
   );
 
-  -- Form tokens already used for a submission (a token is good for one).
-  CREATE TABLE used_form_tokens (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+  -- Form tokens already spent on a submission (a token is good for one): \`use\` is the hash of the submission's
+  -- idempotency key, so the same form posted twice gets its receipt again (one-time-tokens.ts).
+  CREATE TABLE used_form_tokens (id TEXT PRIMARY KEY, use TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
   `,
   // 2: personal data kept on the bureau's server (issue 12): sealed records, staff tokens, the access log; the
   // close time of GitHub issues, from which the retention period runs.
