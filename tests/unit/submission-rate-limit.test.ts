@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter, parseRateLimit } from '../../scripts/lib/submission/rate-limit.ts';
-import { checkFormToken, issueFormToken } from '../../scripts/lib/submission/form-token.ts';
+import { checkFormToken, formTokenId, issueFormToken } from '../../scripts/lib/submission/form-token.ts';
 import { parseTrackingCode, trackingHash } from '../../scripts/lib/submission/tracking-code.ts';
 
 describe('rate limit, form token, tracking code', () => {
@@ -24,8 +24,21 @@ describe('rate limit, form token, tracking code', () => {
     expect(checkFormToken(token, secret, { ...opts, now: 1_004_000 })).toBe('ok');
     expect(checkFormToken(token, secret, { ...opts, now: 1_000_000 + 86_400_001 })).toBe('expired');
     expect(checkFormToken(issueFormToken(Buffer.from('x'.repeat(32)), 0), secret, { ...opts, now: 1_004_000 })).toBe('invalid');
-    expect(checkFormToken(`${(0).toString(36)}.${token.split('.')[1]}`, secret, { ...opts, now: 1_004_000 })).toBe('invalid');
+    const [, nonce, sig] = token.split('.');
+    // Neither the time nor the nonce can be changed under the signature.
+    expect(checkFormToken(`${(0).toString(36)}.${nonce}.${sig}`, secret, { ...opts, now: 1_004_000 })).toBe('invalid');
+    expect(checkFormToken(`${(1_000_000).toString(36)}.${'A'.repeat(11)}.${sig}`, secret, { ...opts, now: 1_004_000 })).toBe('invalid');
     expect(checkFormToken(undefined, secret, { ...opts, now: 0 })).toBe('missing');
+  });
+
+  it('gives every served form its own token, even in the same millisecond, recorded under its signature', () => {
+    const secret = Buffer.from('k'.repeat(32));
+    const tokens = Array.from({ length: 1000 }, () => issueFormToken(secret, 1_000_000));
+    expect(new Set(tokens).size).toBe(1000);
+    const ids = tokens.map((t) => formTokenId(t, 7 * 86_400_000)!);
+    expect(new Set(ids.map((i) => i.id)).size).toBe(1000);
+    expect(ids[0]).toEqual({ id: tokens[0].split('.')[2], expiresAtMs: 1_000_000 + 7 * 86_400_000 });
+    expect(formTokenId('not-a-token', 1)).toBeUndefined();
   });
 
   it('derives tracking codes from the key under the secret: stable, not sequential, read as typed', () => {

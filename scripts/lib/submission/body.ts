@@ -1,15 +1,58 @@
 /**
- * Reads a request body with a hard cap. Content-Length is checked first (cheap refusal), but not trusted: the
- * stream is counted as it arrives, so a chunked or lying client still stops at the cap.
+ * Reads a request body with a hard cap. Content-Length is checked first, but not trusted: the stream is counted as
+ * it arrives, so a chunked or lying client still stops at the cap.
+ *
+ * A body over the cap is not simply dropped. Many clients (Python's urllib, most HTTP libraries, curl without
+ * `Expect: 100-continue`) write the whole body before they read the response; if the server stops reading and
+ * closes, such a client gets a broken pipe or a connection reset instead of the 413 that says what to shorten
+ * (issue 11). So an oversized body is read and discarded up to `drainLimit(limit)` — then the 413 is answered on
+ * a connection the client can still read. Beyond that bound the server stops reading and asks for the connection
+ * to be closed (`close: true`): a client sending more than that is not a person with a long opinion, and reading
+ * it all would let anyone make the server download without limit.
  */
 
-export type BodyRead = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too-large' | 'aborted' };
+export type BodyRead =
+  | { ok: true; bytes: Uint8Array }
+  | { ok: false; reason: 'too-large' | 'aborted'; /** The rest of the body was not read: answer with `Connection: close`. */ close: boolean };
+
+/**
+ * How much of an oversized body is read (and thrown away) so the client gets the answer: 64 times the limit,
+ * at most 8 MiB. With the default 128 KiB limit that is 8 MiB: a 5 MB paste, the mistake people make, still gets
+ * the Chinese message; on a 2-core server discarding 8 MiB costs a few milliseconds.
+ */
+export function drainLimit(limit: number): number {
+  return Math.min(8 * 1024 * 1024, 64 * limit);
+}
+
+/**
+ * Reads and discards what is left of a body, at most `bound` bytes in all (counting `already`). True when the body
+ * ended within the bound; false when it went on (the caller answers with `Connection: close`) or broke off.
+ */
+export async function discardBody(request: Request, bound: number, already = 0, reader?: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
+  if (!request.body && !reader) return true;
+  const r = reader ?? request.body!.getReader();
+  let seen = already;
+  try {
+    for (;;) {
+      if (seen > bound) return false;
+      const { done, value } = await r.read();
+      if (done) return true;
+      seen += value.byteLength;
+    }
+  } catch {
+    return false;
+  } finally {
+    r.releaseLock();
+  }
+}
 
 export async function readBodyCapped(request: Request, limit: number): Promise<BodyRead> {
+  const bound = drainLimit(limit);
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
-    await request.body?.cancel().catch(() => {});
-    return { ok: false, reason: 'too-large' };
+    // Declared too large: nothing worth keeping, but read it (up to the bound) so the client hears the answer.
+    const drained = declared <= bound && (await discardBody(request, bound));
+    return { ok: false, reason: 'too-large', close: !drained };
   }
   if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
   const reader = request.body.getReader();
@@ -21,13 +64,13 @@ export async function readBodyCapped(request: Request, limit: number): Promise<B
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
-        await reader.cancel().catch(() => {});
-        return { ok: false, reason: 'too-large' };
+        const drained = await discardBody(request, bound, size, reader);
+        return { ok: false, reason: 'too-large', close: !drained };
       }
       chunks.push(value);
     }
   } catch {
-    return { ok: false, reason: 'aborted' };
+    return { ok: false, reason: 'aborted', close: true };
   }
   if (chunks.length === 1) return { ok: true, bytes: chunks[0] };
   const out = new Uint8Array(size);

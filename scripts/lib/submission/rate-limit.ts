@@ -48,3 +48,92 @@ export function createRateLimiter(limit: RateLimit | null, now: () => number = D
     },
   };
 }
+
+/**
+ * The rate-limit identity of a client address: an IPv4 address as is; an IPv6 address by its /64, because one
+ * subscriber (one home, one office, one VPS) is routinely given a whole /64 and picks addresses from it at will
+ * (RFC 6177, RFC 8981 temporary addresses), so limiting per address would limit nobody. IPv4-mapped IPv6
+ * (`::ffff:1.2.3.4`, how a dual-stack socket reports an IPv4 client) is the IPv4 address. Returns undefined for
+ * anything that is not an IP address.
+ */
+export function rateLimitKey(address: string): string | undefined {
+  const ip = parseIp(address);
+  if (!ip) return undefined;
+  return ip.v4 ?? `${ip.v6.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+}
+
+/** The address in canonical text (IPv4 dotted, IPv6 as parsed groups, mapped IPv4 unwrapped), or undefined. */
+export function normaliseIp(address: string): string | undefined {
+  const ip = parseIp(address);
+  if (!ip) return undefined;
+  return ip.v4 ?? ip.v6.map((g) => g.toString(16)).join(':');
+}
+
+type ParsedIp = { v4: string; v6?: undefined } | { v4?: undefined; v6: number[] };
+
+/**
+ * Parses an address as proxies and sockets write it: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1`, `[2001:db8::1]:443`,
+ * `fe80::1%eth0`, `::ffff:1.2.3.4`. Split-based, no backtracking regex over the input, and the input is capped.
+ */
+function parseIp(raw: string): ParsedIp | undefined {
+  let s = raw.trim();
+  if (s.length === 0 || s.length > 64) return undefined;
+  if (s.startsWith('[')) {
+    const end = s.indexOf(']');
+    if (end < 0) return undefined;
+    s = s.slice(1, end);
+  } else if (s.indexOf(':') === s.lastIndexOf(':') && s.includes('.')) {
+    s = s.split(':')[0]; // IPv4 with a port
+  }
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  if (!s.includes(':')) {
+    const v4 = ipv4Octets(s);
+    return v4 && { v4: v4.join('.') };
+  }
+  const v6 = ipv6Groups(s);
+  if (!v6) return undefined;
+  if (v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff) {
+    return { v4: [v6[6] >> 8, v6[6] & 0xff, v6[7] >> 8, v6[7] & 0xff].join('.') };
+  }
+  return { v6 };
+}
+
+function ipv4Octets(s: string): number[] | undefined {
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  const octets = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));
+  return octets.every((o) => o <= 255) ? octets : undefined;
+}
+
+function ipv6Groups(s: string): number[] | undefined {
+  const halves = s.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (part: string): number[] | undefined => {
+    if (part === '') return [];
+    const out: number[] = [];
+    const fields = part.split(':');
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      if (i === fields.length - 1 && f.includes('.')) {
+        const v4 = ipv4Octets(f);
+        if (!v4) return undefined;
+        out.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
+      } else if (/^[0-9a-f]{1,4}$/i.test(f)) {
+        out.push(parseInt(f, 16));
+      } else {
+        return undefined;
+      }
+    }
+    return out;
+  };
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
+  if (!head || !tail) return undefined;
+  if (halves.length === 1) return head.length === 8 ? head : undefined;
+  // An embedded IPv4 is only allowed at the very end.
+  if (halves[0].includes('.')) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (missing < 1) return undefined;
+  return [...head, ...new Array<number>(missing).fill(0), ...tail];
+}

@@ -1,7 +1,8 @@
 /**
  * POST /api/submissions: the public API. JSON (or form-encoded / multipart) in, JSON out:
  * 201 delivered / 202 queued `{ trackingCode, deadline, office, ... }`, 400 `{ errors: [{ field, message }] }`,
- * 403 foreign origin, 413 too large, 415 other media types, 429 rate-limited (Retry-After). Never 500 for bad input.
+ * 403 foreign origin, 409 a form token already spent on another submission, 413 too large, 415 other media types,
+ * 422 an Idempotency-Key already used with other content, 429 rate-limited (Retry-After). Never 500 for bad input.
  */
 import type { APIRoute } from 'astro';
 import { offices, categories } from '../../../schemas/common.ts';
@@ -17,7 +18,7 @@ export const POST: APIRoute = async ({ request, clientAddress }) => {
   const runtime = submissionRuntime();
   let handled;
   try {
-    handled = await handleSubmissionPost(request, { runtime, clientAddress, resolveObjection: announcementTitle });
+    handled = await handleSubmissionPost(request, { runtime, clientAddress, oneTimeTokens: runtime.oneTimeTokens, resolveObjection: announcementTitle });
   } catch (e) {
     console.error('[submit] 提交处理失败', e);
     return json(503, { errors: [{ field: 'form', message: '服务器暂时无法保存您的意见，请稍后重试。' }] }, { 'retry-after': '30' });
@@ -49,7 +50,13 @@ export const POST: APIRoute = async ({ request, clientAddress }) => {
     case 'invalid':
       return json(400, { errors: o.errors });
     case 'refused':
-      return json(o.status, { errors: [{ field: 'form', message: o.message }] }, o.retryAfterSeconds ? { 'retry-after': String(o.retryAfterSeconds) } : {});
+      return json(o.status, { errors: [{ field: o.field ?? 'form', message: o.message }] }, {
+        ...(o.retryAfterSeconds ? { 'retry-after': String(o.retryAfterSeconds) } : {}),
+        // The rest of an oversized body was left unread (scripts/lib/submission/body.ts): do not reuse the connection.
+        ...(o.closeConnection ? { connection: 'close' } : {}),
+      });
+    case 'conflict':
+      return json(o.status, { errors: [{ field: o.field, message: o.message }] });
     case 'add-case':
       return json(400, { errors: [{ field: 'action', message: 'action=add-case 只用于网页表单' }] });
   }
