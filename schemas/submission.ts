@@ -10,6 +10,7 @@
  * ("输入联系方式"), never "输入无效". Browser-safe: no Node imports.
  */
 import { z } from 'zod';
+import { redact } from '../scripts/lib/redact.ts';
 import { categoryKeys, submitterTypeKeys, type CategoryKey } from './common.ts';
 import { codePatterns } from './codes.ts';
 
@@ -51,6 +52,23 @@ export const submissionLimits = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
+// What each text field holds, for what may leave the bureau's server (issue 12). The tracker is GitHub, outside
+// China, and 《个人信息保护法》第三十六条 keeps personal information processed by state organs inside China, so
+// scripts/lib/submission/redact-submission.ts walks this schema: `free-text` is redacted, `personal` (the
+// submitter's name and contact) is replaced by a mark and sealed separately, `verbatim` (codes, enums, references)
+// is kept as typed. A string with no role is redacted like free text, so a field added without one fails closed;
+// tests/unit/submission-schema.test.ts requires every string field to carry a role.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The role of a string field; see above. */
+export type FieldRole = 'free-text' | 'personal' | 'verbatim';
+export const fieldRoles = z.registry<{ role: FieldRole }>();
+const withRole = <T extends z.ZodType>(schema: T, role: FieldRole): T => {
+  fieldRoles.add(schema, { role });
+  return schema;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
 // Normalisation. Invisible characters can hide or reorder text for the staff who read it (an RTL override makes
 // `txt.exe` read `exe.txt`), so they are removed from everything; full-width digits and letters (１３８…, ＦＭ１)
 // are folded (NFKC) only where the value is a code, a number or a contact, never in free text.
@@ -86,33 +104,44 @@ const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'st
 
 /** Required free text between `min` and `max` characters. */
 function requiredText(label: string, max: number, min = 1, empty = `输入${label}`) {
-  return z.preprocess(
-    (v) => (typeof v === 'string' ? cleanText(v) : v),
-    z
-      .string({ error: (iss) => (iss.input === undefined || iss.input === null ? empty : `${label}应为文字`) })
-      .min(1, empty)
-      .min(min, `${label}至少需要 ${min} 个字`)
-      .max(max, `${label}不能超过 ${max} 个字`),
+  return withRole(
+    z.preprocess(
+      (v) => (typeof v === 'string' ? cleanText(v) : v),
+      z
+        .string({ error: (iss) => (iss.input === undefined || iss.input === null ? empty : `${label}应为文字`) })
+        .min(1, empty)
+        .min(min, `${label}至少需要 ${min} 个字`)
+        .max(max, `${label}不能超过 ${max} 个字`),
+    ),
+    'free-text',
   );
 }
 
-/** Optional free text: blank means not given. */
-function optionalText(label: string, max: number) {
-  return z.preprocess(
-    (v) => (blank(v) ? undefined : typeof v === 'string' ? cleanText(v) : v),
-    z.string({ error: `${label}应为文字` }).max(max, `${label}不能超过 ${max} 个字`).optional(),
+/**
+ * Optional free text: blank means not given. `noIdentity`: the message when the text carries a patient's identity
+ * (or any personal data scripts/lib/redact.ts finds), for fields where it never belongs: case examples.
+ */
+function optionalText(label: string, max: number, noIdentity?: string) {
+  let text = z.string({ error: `${label}应为文字` }).max(max, `${label}不能超过 ${max} 个字`);
+  if (noIdentity) text = text.refine((t) => redact(t).removed.length === 0, noIdentity);
+  return withRole(
+    z.preprocess((v) => (blank(v) ? undefined : typeof v === 'string' ? cleanText(v) : v), text.optional()),
+    'free-text',
   );
 }
 
 /** Optional code of one format (schemas/codes.ts patterns). */
 function optionalCode(label: string, test: (code: string) => boolean, example: string) {
-  return z.preprocess(
-    (v) => (blank(v) ? undefined : typeof v === 'string' ? cleanCode(v) : v),
-    z
-      .string({ error: `${label}应为文字` })
-      .max(40, `${label}不能超过 40 个字符`)
-      .refine(test, `${label}格式不对，应为${example}`)
-      .optional(),
+  return withRole(
+    z.preprocess(
+      (v) => (blank(v) ? undefined : typeof v === 'string' ? cleanCode(v) : v),
+      z
+        .string({ error: `${label}应为文字` })
+        .max(40, `${label}不能超过 40 个字符`)
+        .refine(test, `${label}格式不对，应为${example}`)
+        .optional(),
+    ),
+    'verbatim',
   );
 }
 
@@ -157,11 +186,20 @@ const isDrgOrAdrg = (c: string) => codePatterns.drg.test(c) || codePatterns.adrg
 /** DIP codes are a diagnosis (ICD-10) optionally joined to procedures with `:` or `+` (DIP 2.0 病种组合). */
 const isDipCode = (c: string) => /^[A-Z]\d{2}(?:\.[0-9A-Zx]{1,10})?(?:[:+][0-9A-Z.x+]{1,40})*$/.test(c) && c.length <= 40;
 
-/** A diagnosis or procedure: name, code, or both. */
-function codedItem(label: string, kind: 'diagnosis' | 'procedure') {
+/**
+ * What a case field says when it carries a patient's identity (an ID-card number, 住院号：…, 患者张三): case examples
+ * describe groups of cases, so a patient is never needed there, and the form shows this at the field.
+ */
+export const noPatientIdentity = {
+  cases: '病案举例中请不要填写患者身份信息（如姓名、住院号、身份证号），请改为“患者甲”或删除',
+  ambiguous: '歧义组信息中请不要填写患者身份信息（如姓名、住院号、身份证号），请改为“患者甲”或删除',
+} as const;
+
+/** A diagnosis or procedure: name, code, or both. `where` names the section for the patient-identity message. */
+function codedItem(label: string, kind: 'diagnosis' | 'procedure', where: keyof typeof noPatientIdentity) {
   return z.object({
-    /** Name as written in the 病案首页, e.g. 急性心肌梗死. */
-    name: optionalText(`${label}名称`, submissionLimits.name),
+    /** Name as written in the 病案首页, e.g. 急性心肌梗死. Never a patient's identity. */
+    name: optionalText(`${label}名称`, submissionLimits.name, noPatientIdentity[where]),
     /** ICD-10 医保版 (diagnoses) or ICD-9-CM-3 医保版 (procedures) code. */
     code:
       kind === 'diagnosis'
@@ -177,14 +215,14 @@ const hasItem = (i: CodedItem | undefined) => Boolean(i && (i.name || i.code));
 export const caseSchema = z
   .object({
     /** 主要诊断 (name and/or ICD-10 医保版 code). Required when the case is given. */
-    mainDiagnosis: codedItem('主要诊断', 'diagnosis').default({}),
+    mainDiagnosis: codedItem('主要诊断', 'diagnosis', 'cases').default({}),
     /** 次要诊断, any number up to the limit. */
     secondaryDiagnoses: z
-      .array(codedItem('次要诊断', 'diagnosis'), { error: '次要诊断应为列表' })
+      .array(codedItem('次要诊断', 'diagnosis', 'cases'), { error: '次要诊断应为列表' })
       .max(submissionLimits.secondaryDiagnoses, `次要诊断最多填写 ${submissionLimits.secondaryDiagnoses} 个`)
       .default([]),
     /** 主要手术和操作 (name and/or ICD-9-CM-3 医保版 code). */
-    mainProcedure: codedItem('主要手术和操作', 'procedure').default({}),
+    mainProcedure: codedItem('主要手术和操作', 'procedure', 'cases').default({}),
     /** Number of patients (cases) like this one. */
     patients: optionalNumber('患者数量', { integer: true, max: 1_000_000, example: '12' }),
     /** Total cost of these cases, yuan. */
@@ -204,9 +242,9 @@ export type SubmissionCase = z.infer<typeof caseSchema>;
 export const ambiguousSchema = z
   .object({
     /** 主要诊断及编码. */
-    mainDiagnosis: codedItem('歧义组主要诊断', 'diagnosis').default({}),
+    mainDiagnosis: codedItem('歧义组主要诊断', 'diagnosis', 'ambiguous').default({}),
     /** 主要手术和操作名称及编码. */
-    mainProcedure: codedItem('歧义组主要手术和操作', 'procedure').default({}),
+    mainProcedure: codedItem('歧义组主要手术和操作', 'procedure', 'ambiguous').default({}),
     /** 无法正常入组原因. */
     reason: optionalText('无法正常入组原因', submissionLimits.reason),
     /** 患者数量. */
@@ -236,22 +274,25 @@ export const submissionSchema = z
     /** 单位名称: the submitting organisation (a unit, not a person), e.g. 济源市人民医院. */
     organization: requiredText(submissionLabels.organization, submissionLimits.organization, 2),
     /** 填报人: the person filling in the form. Personal data: sealed for staff, never shown in clear. */
-    submitterName: requiredText(submissionLabels.submitterName, submissionLimits.submitterName, 1, '输入填报人姓名'),
+    submitterName: withRole(requiredText(submissionLabels.submitterName, submissionLimits.submitterName, 1, '输入填报人姓名'), 'personal'),
     /** 联系方式: mobile (13800138000), landline (0391-6637366) or e-mail. Personal data: sealed like the name. */
-    contact: z.preprocess(
-      (v) => (typeof v === 'string' ? cleanContact(v) : v),
-      z
-        .string({ error: (iss) => (iss.input === undefined || iss.input === null ? '输入联系方式（手机、座机或电子邮箱）' : '联系方式应为文字') })
-        .min(1, '输入联系方式（手机、座机或电子邮箱）')
-        .max(submissionLimits.contact, `联系方式不能超过 ${submissionLimits.contact} 个字符`)
-        .refine((c) => contactKind(c) !== undefined, '联系方式应为手机号码（如 13800138000）、座机号码（如 0391-6637366）或电子邮箱'),
+    contact: withRole(
+      z.preprocess(
+        (v) => (typeof v === 'string' ? cleanContact(v) : v),
+        z
+          .string({ error: (iss) => (iss.input === undefined || iss.input === null ? '输入联系方式（手机、座机或电子邮箱）' : '联系方式应为文字') })
+          .min(1, '输入联系方式（手机、座机或电子邮箱）')
+          .max(submissionLimits.contact, `联系方式不能超过 ${submissionLimits.contact} 个字符`)
+          .refine((c) => contactKind(c) !== undefined, '联系方式应为手机号码（如 13800138000）、座机号码（如 0391-6637366）或电子邮箱'),
+      ),
+      'personal',
     ),
     /** 所在单位/科室, e.g. 医保办. Optional. */
     unit: optionalText(submissionLabels.unit, submissionLimits.unit),
     /** Who is submitting: `hospital`, `pharmacy`, `association`, `expert`, `clinician`, `insured`, `department`. */
-    submitterType: z.enum(submitterTypeKeys, { error: '选择提交人类型' }),
+    submitterType: withRole(z.enum(submitterTypeKeys, { error: '选择提交人类型' }), 'verbatim'),
     /** 问题分类 as ticked: `policy`, `core-elements`, `grouping`, `other` (triage may correct it). */
-    category: z.enum(categoryKeys, { error: '选择问题分类' }),
+    category: withRole(z.enum(categoryKeys, { error: '选择问题分类' }), 'verbatim'),
     /** 主要意见及建议: a one-line summary; becomes the issue title. */
     title: requiredText(submissionLabels.title, submissionLimits.title, 4),
     /** 具体问题和建议: the full text. */
@@ -259,9 +300,12 @@ export const submissionSchema = z
     /** Whether the unit may be named in a published reply (never the person). Defaults to no. */
     publicConsent: z.boolean({ error: '选择是否同意公开单位名称（是或否）' }).default(false),
     /** For objections (异议申诉) to an announcement: `announcements/<id>`, set by the form's objection link. */
-    objection: z.preprocess(
-      (v) => (blank(v) ? undefined : v),
-      z.string({ error: '异议对象应为文字' }).regex(/^announcements\/[\w-]{1,100}$/, '异议对象应为 announcements/<公告编号>').optional(),
+    objection: withRole(
+      z.preprocess(
+        (v) => (blank(v) ? undefined : v),
+        z.string({ error: '异议对象应为文字' }).regex(/^announcements\/[\w-]{1,100}$/, '异议对象应为 announcements/<公告编号>').optional(),
+      ),
+      'verbatim',
     ),
     /** DRG 名称 (grouping problems). */
     drgName: optionalText(submissionLabels.drgName, submissionLimits.drgDipName),

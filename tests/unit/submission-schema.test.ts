@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contactKind, parseSubmission, submissionLabels, toFieldErrors } from '../../schemas/submission.ts';
+import { contactKind, noPatientIdentity, parseSubmission, submissionLabels, toFieldErrors } from '../../schemas/submission.ts';
+import { stringFields } from '../../scripts/lib/submission/redact-submission.ts';
 
 const valid = {
   organization: '济源市人民医院',
@@ -135,3 +136,78 @@ describe('submission schema', () => {
     expect(toFieldErrors).toBeTypeOf('function');
   });
 });
+
+describe('submission schema: what may leave the server (issue 12)', () => {
+  it('gives every string field a role, so none reaches the tracker by accident', () => {
+    const fields = stringFields();
+    expect(fields.filter((f) => !f.role)).toEqual([]);
+    const byRole = (role: string) => fields.filter((f) => f.role === role).map((f) => f.field);
+    expect(byRole('personal')).toEqual(['submitterName', 'contact']);
+    expect(byRole('free-text')).toEqual([
+      'organization', 'unit', 'title', 'details', 'drgName', 'dipName', 'cases.*.mainDiagnosis.name', 'cases.*.secondaryDiagnoses.*.name',
+      'cases.*.mainProcedure.name', 'ambiguous.mainDiagnosis.name', 'ambiguous.mainProcedure.name', 'ambiguous.reason', 'ambiguous.costs',
+    ]);
+    expect(byRole('verbatim')).toEqual([
+      'submitterType', 'category', 'objection', 'drgCode', 'dipCode', 'cases.*.mainDiagnosis.code', 'cases.*.secondaryDiagnoses.*.code',
+      'cases.*.mainProcedure.code', 'ambiguous.mainDiagnosis.code', 'ambiguous.mainProcedure.code',
+    ]);
+  });
+});
+
+describe('submission schema: no patient identity in case examples', () => {
+  const grouping = { ...valid, category: 'grouping', drgCode: 'FM19' };
+  const identities = [
+    ['an ID-card number', '急性心肌梗死 410102199001011234'],
+    ['an old ID-card number', '410102900101123'],
+    ['a record number with its label', '急性心肌梗死（住院号：2025001234）'],
+    ['a 病案号', '病案号 A-00123 肺炎'],
+    ['患者 and a name', '患者张三 急性心肌梗死'],
+    ['患者 and a pseudonym', '患者王某某，肺炎'],
+    ['患儿 and a name', '患儿李小明 支气管肺炎'],
+  ] as const;
+
+  it.each(identities)('refuses %s in each case field, at that field, keeping the rest', (_, text) => {
+    const e = errorsOf({
+      ...grouping,
+      cases: [
+        { mainDiagnosis: { name: '急性心肌梗死', code: 'I21.000' }, patients: '12' },
+        { mainDiagnosis: { name: text, code: 'I21.000' }, secondaryDiagnoses: [{ name: '2型糖尿病' }, { name: text }], mainProcedure: { name: text, code: '36.0601' } },
+      ],
+      ambiguous: { mainDiagnosis: { name: text }, mainProcedure: { name: '气管插管' }, reason: '主要诊断与手术不匹配' },
+    });
+    expect(e).toEqual({
+      'cases.1.mainDiagnosis.name': noPatientIdentity.cases,
+      'cases.1.secondaryDiagnoses.1.name': noPatientIdentity.cases,
+      'cases.1.mainProcedure.name': noPatientIdentity.cases,
+      'ambiguous.mainDiagnosis.name': noPatientIdentity.ambiguous,
+    });
+  });
+
+  it('says what to do instead, in Chinese', () => {
+    expect(noPatientIdentity.cases).toBe('病案举例中请不要填写患者身份信息（如姓名、住院号、身份证号），请改为“患者甲”或删除');
+    expect(noPatientIdentity.ambiguous).toMatch(/^歧义组信息中请不要填写患者身份信息/);
+  });
+
+  it('accepts ordinary diagnoses and procedures, and 患者甲', () => {
+    const r = parseSubmission({
+      ...grouping,
+      cases: [{
+        mainDiagnosis: { name: '急性前壁心肌梗死（患者甲）', code: 'I21.000x001' },
+        secondaryDiagnoses: [{ name: '2型糖尿病伴多个并发症' }, { name: '高血压病3级（极高危）' }],
+        mainProcedure: { name: '经皮冠状动脉药物洗脱支架植入术', code: '36.0601' }, patients: '12例', totalCost: '12,345.67',
+      }],
+      ambiguous: { mainDiagnosis: { name: '重症肺炎' }, mainProcedure: { name: '有创呼吸机治疗大于96小时' }, reason: '患者病情危重，入组后费用偏高', costs: '例均费用 3.2 万元' },
+    });
+    expect(r.ok).toBe(true);
+  });
+
+  it('leaves the free text of details, the reason and costs to redaction instead of refusing it', () => {
+    const r = parseSubmission({
+      ...grouping,
+      details: '患者张某某因急性心梗入院，住院号：2025001234，建议完善入组规则。',
+      ambiguous: { mainDiagnosis: { name: '肺炎' }, reason: '患者李四无法入组', costs: '患者王五 3.2 万元' },
+    });
+    expect(r.ok).toBe(true);
+  });
+});
+
