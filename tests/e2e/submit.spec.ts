@@ -20,6 +20,21 @@ const minimumFillTime = (page: Page) => page.waitForTimeout(3200);
 test('fill, fail, fix, submit, receipt, track — with JavaScript, on a phone', async ({ page }) => {
   await page.goto('/submit');
   await expectNoAxeViolations(page, 'empty form');
+  // 个人信息处理告知 before the submit button (issue 12): what, why, who, how long, how to have it deleted.
+  const notice = page.getByRole('region', { name: '个人信息处理告知' });
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('填报人姓名和联系方式');
+  await expect(notice).toContainText('核实');
+  await expect(notice).toContainText('不发送到意见办理跟踪系统');
+  await expect(page.locator('#privacy-retention')).toHaveText(/办结后保存 \d+ 个月/);
+  await expect(page.locator('#privacy-contact')).toContainText('0391-6637366');
+  await expect(page.locator('#privacy-patients')).toContainText('住院号');
+  const before = await page.evaluate(() => {
+    const n = document.getElementById('privacy-notice')!;
+    const b = document.getElementById('submit-button')!;
+    return Boolean(n.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  expect(before).toBe(true);
   // The grouping section is shown only for 分组技术类.
   await expect(page.locator('#grouping-section')).toBeHidden();
 
@@ -38,6 +53,13 @@ test('fill, fail, fix, submit, receipt, track — with JavaScript, on a phone', 
   await page.getByLabel('具体问题和建议').fill('太短');
   await page.getByLabel('DRG 代码').fill('FM19');
   await page.getByLabel('主要诊断编码').first().fill('36.0601');
+  // A patient's identity in a case field is refused at the field, as you go.
+  await page.getByLabel('次要诊断 1名称').first().fill('患者张某某 2型糖尿病');
+  await page.getByLabel('次要诊断 1名称').first().blur();
+  await expect(page.locator('#f-cases-0-secondaryDiagnoses-0-name-error')).toHaveText(
+    '错误：病案举例中请不要填写患者身份信息（如姓名、住院号、身份证号），请改为“患者甲”或删除',
+  );
+  await page.getByLabel('次要诊断 1名称').first().fill('2型糖尿病');
   await page.getByRole('button', { name: '提交意见' }).click();
 
   const summary = page.locator('#error-summary');
@@ -138,5 +160,31 @@ test.describe('without JavaScript', () => {
     await page.getByRole('button', { name: '提交意见' }).click();
     await expect(page.locator('#receipt-heading')).toHaveText(/已收到您的意见/);
     await expect(page.locator('.summary-list')).toContainText('医保行政部门');
+  });
+
+  test('a patient\'s identity in a case example comes back as an error at that field, everything else kept', async ({ page }) => {
+    await page.goto('/submit');
+    await expect(page.getByRole('region', { name: '个人信息处理告知' })).toBeVisible();
+    await page.getByLabel('单位名称').fill('济源市人民医院');
+    await page.getByLabel('填报人').fill('郑十一');
+    await page.getByLabel('联系方式').fill('0391-1234567');
+    await page.getByLabel('定点医疗机构').check();
+    await page.getByLabel('分组技术类').check();
+    await page.getByLabel('主要意见及建议').fill('FM1 入组规则需完善');
+    await page.getByLabel('具体问题和建议').fill('部分经皮冠状动脉支架植入病例进入歧义组，建议完善 FM1 的入组规则。');
+    await page.getByLabel('主要诊断名称').first().fill('急性心肌梗死（住院号：2025001234）');
+    await page.getByLabel('主要诊断编码').first().fill('I21.000');
+    await page.getByRole('button', { name: '提交意见' }).click();
+    const message = '病案举例中请不要填写患者身份信息（如姓名、住院号、身份证号），请改为“患者甲”或删除';
+    await expect(page.locator('#error-summary')).toContainText(message);
+    await expect(page.locator('#f-cases-0-mainDiagnosis-name-error')).toContainText(message);
+    await expect(page.getByLabel('主要诊断名称').first()).toHaveValue('急性心肌梗死（住院号：2025001234）');
+    await expect(page.getByLabel('主要诊断编码').first()).toHaveValue('I21.000');
+    await expect(page.getByLabel('填报人')).toHaveValue('郑十一');
+    await expectNoAxeViolations(page, 'case identity error');
+
+    await page.getByLabel('主要诊断名称').first().fill('急性心肌梗死（患者甲）');
+    await page.getByRole('button', { name: '提交意见' }).click();
+    await expect(page.locator('#receipt-heading')).toHaveText(/已收到您的意见/);
   });
 });
