@@ -1,7 +1,8 @@
 /**
  * The line protocol of `npm run --silent classify < opinions.jsonl > result.jsonl` (issue 4): one JSON
  * object per input line `{"id","title","body","selected"}`, one result per line in the same order
- * `{"id","category","department","escalate","codes","confidence","reasons"}`.
+ * `{"id","category","department","escalate","codes","confidence","review","reasons"}`;
+ * `review` is the 分类待确认 decision (issue 13): true when a person should confirm the category.
  *
  * A malformed line does not stop the run: its output line is `{"id": <id or null>, "line": N, "error": "…"}`
  * (so output line N still answers input line N), the same message goes to stderr, and the process exits 1
@@ -23,7 +24,11 @@ export const classifyInputSchema = z.object({
 });
 export type ClassifyInput = z.infer<typeof classifyInputSchema>;
 
-export type ClassifyOutput = Pick<Classification, 'category' | 'department' | 'escalate' | 'codes' | 'confidence' | 'reasons'> & { id: string | number };
+export type ClassifyOutput = Pick<Classification, 'category' | 'department' | 'escalate' | 'codes' | 'confidence' | 'reasons'> & {
+  id: string | number;
+  /** The 分类待确认 decision: a person should confirm the category. */
+  review: boolean;
+};
 export interface ClassifyError {
   id: string | number | null;
   line: number;
@@ -31,7 +36,7 @@ export interface ClassifyError {
 }
 
 export function toOutput(id: string | number, c: Classification): ClassifyOutput {
-  return { id, category: c.category, department: c.department, escalate: c.escalate, codes: c.codes, confidence: c.confidence, reasons: c.reasons };
+  return { id, category: c.category, department: c.department, escalate: c.escalate, codes: c.codes, confidence: c.confidence, review: c.needsReview, reasons: c.reasons };
 }
 
 /** Classifies one input line (1-based `lineNumber` for messages); null for a blank line. */
