@@ -148,6 +148,6 @@ export function openSealed(sealed: string, privateKey: KeyObject | string): Seal
   }
   const data = JSON.parse(plain) as SealedContact;
   const opened: SealedContact = { name: String(data.name ?? ''), contact: String(data.contact ?? '') };
-  if (data.original) opened.original = { title: String(data.original.title ?? ''), details: String(data.original.details ?? '') };
+  if (data.original && typeof data.original === 'object' && !Array.isArray(data.original)) opened.original = data.original;
   return opened;
 }

@@ -2,7 +2,12 @@
 import { submissionLabels } from '../../../schemas/submission.ts';
 import type { SealedContact } from '../sealed.ts';
 
-const label = (key: string) => (submissionLabels as Record<string, string>)[key] ?? key;
+/** The form's own words for the nested fields of a case and a 歧义组 (schemas/submission.ts). */
+const nested: Record<string, string> = {
+  mainDiagnosis: '主要诊断', secondaryDiagnoses: '次要诊断', mainProcedure: '主要手术和操作', name: '名称', code: '编码',
+  patients: '患者数量', totalCost: '总费用', averageCost: '例均费用', reason: '无法正常入组原因', costs: '费用统计情况',
+};
+const label = (key: string) => (submissionLabels as Record<string, string>)[key] ?? nested[key] ?? key;
 
 function lines(value: unknown, indent: string): string[] {
   if (value === null || value === undefined || value === '') return [];

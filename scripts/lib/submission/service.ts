@@ -197,7 +197,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       // (names, phones, e-mails, ID and record numbers, patients), and the submitter's own name and contact
       // wherever they were typed. The whole original, name and contact included, is sealed for staff in the store.
       const keep = [deps.bureau.contact.phone, deps.bureau.contact.email].filter((k): k is string => !!k);
-      const { redacted: shown } = redactSubmission(s, { keep, ownValues: [s.submitterName, s.contact] });
+      const { redacted: shown } = redactSubmission(s, { keep });
       const { submitterName: name, contact, ...original } = s;
       const sealedPersonal = seal({ name, contact, original }, deps.sealingKey);
       const year = chinaDate(received).slice(0, 4);
