@@ -1,10 +1,18 @@
 /**
  * `npm run serve` (and the second half of `npm start`): runs the built Node server, which serves the
  * static site, the search index, /submit, /track and /api/*. Defaults to http://localhost:4321.
+ *
+ * The adapter's standalone handler runs inside our own HTTP server (its autostart is off) so every response —
+ * static files included, which the adapter serves without Astro middleware — gets the security headers
+ * (scripts/lib/http/security-headers.ts). SERVER_CERT_PATH + SERVER_KEY_PATH serve HTTPS, as the adapter's own
+ * server does.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { withSecurityHeaders } from './lib/http/security-headers.ts';
 import { configuredFileProblems } from './lib/settings-files-fs.ts';
 
 const out = resolve(process.env.ASTRO_OUT_DIR ?? 'dist');
@@ -23,5 +31,17 @@ if (problems.length) {
 }
 process.env.HOST ??= 'localhost';
 process.env.PORT ??= '4321';
-await import(pathToFileURL(entry).href);
-console.log(`站点已启动: http://${process.env.HOST}:${process.env.PORT}/`);
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+const { handler } = (await import(pathToFileURL(entry).href)) as { handler: (req: IncomingMessage, res: ServerResponse) => void };
+const listener = withSecurityHeaders(handler);
+const tls = process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH
+  ? { cert: readFileSync(process.env.SERVER_CERT_PATH), key: readFileSync(process.env.SERVER_KEY_PATH) }
+  : null;
+const server = tls ? createHttpsServer(tls, listener) : createServer(listener);
+server.on('error', (e) => {
+  console.error(`服务器未启动：${e.message}`);
+  process.exit(1);
+});
+server.listen(Number(process.env.PORT), process.env.HOST, () => {
+  console.log(`站点已启动: http${tls ? 's' : ''}://${process.env.HOST}:${process.env.PORT}/`);
+});

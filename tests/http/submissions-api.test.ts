@@ -113,8 +113,10 @@ describe('POST /api/submissions', () => {
     const { token } = await (await import('./support.ts')).formToken(server.url);
     const urlencoded = await fetch(`${server.url}/api/submissions`, { method: 'POST', body: new URLSearchParams({ ...fields, formToken: token }) });
     expect(urlencoded.status).toBe(201);
+    // A served form's token is good for one submission (issue 11): the second post comes from a second page view.
+    const { token: second } = await (await import('./support.ts')).formToken(server.url);
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ ...fields, idempotencyKey: 'api-form-key-0013', formToken: token })) fd.append(k, String(v));
+    for (const [k, v] of Object.entries({ ...fields, idempotencyKey: 'api-form-key-0013', formToken: second })) fd.append(k, String(v));
     const multipart = await fetch(`${server.url}/api/submissions`, { method: 'POST', body: fd });
     expect(multipart.status).toBe(201);
     // A form post without the form's signed token is refused (not from our page).

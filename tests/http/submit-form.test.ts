@@ -109,6 +109,27 @@ describe('/submit without JavaScript', () => {
     expect((await server.localIssues()).filter((i) => i.body.includes(code!))).toHaveLength(1);
   });
 
+  it('a submitted page changed and posted again: 422 explains, keeps the values, and hands out a new key', async () => {
+    const { token, key } = await formToken(server.url);
+    await sleep(2100);
+    expect(await (await postForm(server.url, { formToken: token, idempotencyKey: key, ...fields })).text()).toContain('已收到您的意见');
+    const before = (await server.localIssues()).length;
+    // The browser's Back button brings the old page back, same token and key; the person edits the title.
+    const changed = await postForm(server.url, { formToken: token, idempotencyKey: key, ...fields, title: '关于 FM1 入组规则的补充建议' });
+    expect(changed.status).toBe(422);
+    const html = await changed.text();
+    expect(html).toContain('<title>错误：提交意见建议');
+    expect(html).toContain('修改后的内容没有登记');
+    expect(html).toContain('value="关于 FM1 入组规则的补充建议"');
+    const newKey = /name="idempotencyKey" value="([^"]+)"/.exec(html)![1];
+    expect(newKey).not.toBe(key);
+    const newToken = /name="formToken" value="([^"]+)"/.exec(html)![1];
+    const sent = await (await postForm(server.url, { formToken: newToken, idempotencyKey: newKey, ...fields, title: '关于 FM1 入组规则的补充建议' })).text();
+    expect(sent).toContain('已收到您的意见');
+    expect(sent).not.toContain('此前已收到同一份提交');
+    expect((await server.localIssues()).length).toBe(before + 1);
+  });
+
   it('429 re-renders the form with the message and the values', async () => {
     const limited = await startServer({ SUBMIT_RATE_LIMIT: '1/60' });
     try {
