@@ -88,6 +88,8 @@ describe('reading the dedicated mailbox from a real Dovecot', () => {
       expect(s.flags).toContain('$DrgProcessed');
       expect(s.flags).not.toContain('\\Deleted');
     }
+    // Read with BODY.PEEK: what was unread for staff in webmail stays unread.
+    expect(stored[0].flags).not.toContain('\\Seen');
     expect(stored[5].flags).toContain('\\Seen');
     expect(await reader.processedFlag()).toBe('$DrgProcessed');
 

@@ -319,6 +319,8 @@ describe('pieces', () => {
     expect(rows[0]).toEqual(['济源示范区按病组付费意见建议表']);
     expect(rows[1]).toEqual(['单位名称（公章）：济源市第二人民医院']);
     expect(rows[3]).toEqual(['填报人', '赵六', '联系方式', '13900139000']);
+    const textBox = '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:txbxContent><w:p><w:r><w:t>框内文字</w:t></w:r></w:p></w:txbxContent></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>框内文字</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>';
+    expect(docxXmlRows(textBox).flat().filter((c) => c.includes('框内文字'))).toHaveLength(1);
   });
 
   it('Authentication-Results: comments, several results, authserv-id', () => {

@@ -259,6 +259,7 @@ export function docxXmlRows(xml: string): string[][] {
   let cellMergedContinue = false;
   let para = '';
   let inText = false;
+  let fallbackDepth = 0;
   let i = 0;
   const endParagraph = () => {
     if (cell) cell.push(para);
@@ -268,7 +269,7 @@ export function docxXmlRows(xml: string): string[][] {
   while (i < xml.length) {
     const lt = xml.indexOf('<', i);
     if (lt < 0) break;
-    if (inText && lt > i) para += decodeXmlText(xml.slice(i, lt));
+    if (inText && fallbackDepth === 0 && lt > i) para += decodeXmlText(xml.slice(i, lt));
     const gt = xml.indexOf('>', lt);
     if (gt < 0) break;
     const tag = xml.slice(lt + 1, gt);
@@ -278,6 +279,12 @@ export function docxXmlRows(xml: string): string[][] {
     const selfClosing = tag.endsWith('/');
     const nameEnd = tag.search(/[\s/]|$/);
     const name = tag.slice(closing ? 1 : 0, closing ? undefined : nameEnd === 0 ? undefined : nameEnd).trim();
+    // Word writes a text box twice (mc:Choice and, for old readers, mc:Fallback): read it once.
+    if (name === 'mc:Fallback') {
+      if (!selfClosing) fallbackDepth += closing ? -1 : 1;
+      continue;
+    }
+    if (fallbackDepth > 0) continue;
     switch (name) {
       case 'w:t':
         inText = !closing && !selfClosing;
