@@ -73,6 +73,14 @@ const int = (value: string | undefined, fallback: number, name: string) => {
   return n;
 };
 
+/** TRUST_PROXY: how many reverse proxies stand in front (`true` = one, `false`/unset = none). */
+function proxyHops(value: string | undefined): number {
+  if (value === undefined || value === '' || value === 'false') return 0;
+  if (value === 'true') return 1;
+  if (!/^\d{1,2}$/.test(value)) throw new Error(`TRUST_PROXY=${value}：应为反向代理的层数（0、1、2……），或 true/false`);
+  return Number(value);
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv, bureau: Bureau): SubmissionConfig {
   const site = new URL(bureau.siteUrl).origin;
   return {
@@ -80,7 +88,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, bureau: Bureau): Submissio
     minFillMs: int(env.SUBMIT_MIN_FILL_SECONDS, 3, 'SUBMIT_MIN_FILL_SECONDS') * 1000,
     maxFormAgeMs: 7 * 24 * 3600_000,
     allowedOrigins: [site, ...(env.SUBMIT_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)],
-    trustedHops: env.TRUST_PROXY === 'true' ? 1 : int(env.TRUST_PROXY, 0, 'TRUST_PROXY'),
+    trustedHops: proxyHops(env.TRUST_PROXY),
     deliveryTimeoutMs: int(env.DELIVERY_TIMEOUT_MS, 10_000, 'DELIVERY_TIMEOUT_MS'),
     backoff: { baseMs: int(env.OUTBOX_RETRY_BASE_MS, 5_000, 'OUTBOX_RETRY_BASE_MS'), maxMs: int(env.OUTBOX_RETRY_MAX_MS, 600_000, 'OUTBOX_RETRY_MAX_MS') },
     fsync: env.OUTBOX_FSYNC !== '0' && env.OUTBOX_FSYNC !== 'false',
