@@ -156,6 +156,26 @@ describe('the form in the text, and free letters', () => {
     expect(r.submission.category).toBe('grouping');
   });
 
+  it('the same bytes labelled GB18030 read the same', async () => {
+    const raw = Buffer.from(fixture('gbk-letter.eml').toString('latin1').replace('charset="gb2312"', 'charset="GB18030"'), 'latin1');
+    const r = opinion(await read(raw));
+    expect(r.submission.details).toContain('济源市喆康医院');
+  });
+
+  it('a form whose file name is GBK-encoded (as Foxmail and Outlook in China write it) is found and named right', async () => {
+    const xlsx = (await makeFormXlsx(exampleForm)).toString('base64').replace(/.{76}/g, '$&\r\n');
+    // 0uK8+72o0umx7S54bHN4 is 意见建议表.xlsx in GBK.
+    const raw = [
+      'From: zhaoliu@jyey.example.cn', 'To: jydrgyjx@163.com', 'Subject: =?GBK?B?0uK8+72o0umx7Q==?=', 'Message-ID: <gbk-name@jyey.example.cn>', 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: application/octet-stream; name="=?GBK?B?0uK8+72o0umx7S54bHN4?="',
+      'Content-Disposition: attachment; filename="=?GBK?B?0uK8+72o0umx7S54bHN4?="', 'Content-Transfer-Encoding: base64', '', xlsx, '--b1--', '',
+    ].join('\r\n');
+    const r = opinion(await read(raw));
+    expect(r.attachments[0].filename).toBe('意见建议表.xlsx');
+    expect(r.form).toBe('xlsx');
+    expect(r.submission.organization).toBe('济源市第二人民医院');
+  });
+
   it('HTML-only mail becomes text without scripts, styles or remote images', async () => {
     const r = opinion(await read(fixture('html-only.eml')));
     const d = r.submission.details;
@@ -242,6 +262,11 @@ describe('mail that is not an opinion', () => {
       const raw = await composeRaw({ from: sender, to: 'jydrgyjx@163.com', subject: '医保培训通知', text: '下周举办培训，欢迎参加。', headers: { Precedence: p } });
       expect(await read(raw)).toMatchObject({ kind: 'skip', reason: 'auto-reply' });
     }
+  });
+
+  it('system notifications from a no-reply sender are skipped', async () => {
+    const raw = await composeRaw({ from: 'no-reply@platform.example.cn', to: 'jydrgyjx@163.com', subject: '您的账户登录提醒', text: '您的账户于今日在新设备登录，如非本人操作请修改密码。' });
+    expect(await read(raw)).toMatchObject({ kind: 'skip', reason: 'auto-reply' });
   });
 
   it('our own receipt coming back, and mail from our own address, are a loop', async () => {

@@ -91,6 +91,8 @@ export const ownMailHeader = 'X-DRG-Feedback';
 const autoReplySubjects = ['自动回复', '自动答复', '自動回覆', '自动应答', 'auto:', 'autoreply', 'auto-reply', 'auto reply', 'automatic reply', 'out of office', 'out of the office', 'abwesenheitsnotiz'];
 const bounceSubjects = ['退信', '系统退信', '邮件退回', 'undeliverable', 'undelivered mail', 'delivery status notification', 'mail delivery failed', 'delivery failure', 'returned mail', 'failure notice'];
 const bounceLocalParts = new Set(['mailer-daemon', 'postmaster', 'mail-daemon', 'mailerdaemon']);
+/** Senders that say they read no answers: notifications from systems, never a person's opinion. */
+const noReplyLocalParts = new Set(['noreply', 'no-reply', 'donotreply', 'do-not-reply', 'no_reply', 'notification', 'notifications']);
 
 const startsWithAny = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
 
@@ -129,6 +131,7 @@ export function machineMail(mail: MailLike, ownAddresses: readonly string[]): { 
   if (contentType.startsWith('multipart/report')) return { reason: 'bounce', detail: 'multipart/report 投递状态报告' };
   const local = sender ? sender.address.slice(0, sender.address.indexOf('@')) : '';
   if (bounceLocalParts.has(local)) return { reason: 'bounce', detail: `发件人 ${sender!.address}` };
+  if (noReplyLocalParts.has(local)) return { reason: 'auto-reply', detail: `发件人 ${local}@… 是系统通知地址` };
   const returnPath = firstHeader(mail, 'return-path');
   if (returnPath !== undefined && returnPath.replace(/\s/g, '') === '<>') return { reason: 'bounce', detail: '空的 Return-Path（系统通知）' };
   if (rawHeaders(mail, 'x-failed-recipients').length) return { reason: 'bounce', detail: 'X-Failed-Recipients' };
