@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { parserOptions } from '../../scripts/lib/mail/imap-fs.ts';
 import { opinionFromMessage } from '../../scripts/lib/mail/inbound.ts';
-import { composeInvalid, composeReceipt, composeReminder, composeReply, composeSms, composeTooLarge, messageIdFor, type MailIdentity, type ReceiptInput } from '../../scripts/lib/mail/outbound.ts';
+import { composeInvalid, composeReceipt, composeReminder, composeReply, composeSms, composeTooLarge, messageIdFor, originalOf, type MailIdentity, type ReceiptInput } from '../../scripts/lib/mail/outbound.ts';
 import { buildRawMessage } from '../../scripts/lib/mail/transport-fs.ts';
 import { classifyMailError, defaultMailRetryPolicy, MailTransportError, nextMailAttempt } from '../../scripts/lib/mail/transport.ts';
 
@@ -88,6 +88,17 @@ describe('reply, reminder and notes', () => {
     expect(m.text).toContain('- JY-2026-7K3M9Q《基准点数测算》答复期限 2026-03-20，已逾期 8 个工作日：https://github.com/o/r/issues/12');
     expect(m.headers['Auto-Submitted']).toBe('auto-generated');
     expect(m.key).toBe('reminder:agency:escalation:2026-04-01');
+  });
+
+  it('a message without Message-ID is answered without threading headers', async () => {
+    const mail = await simpleParser('From: a@hospital.example.cn\r\nSubject: x\r\nDate: Mon, 02 Mar 2026 09:00:00 +0800\r\n\r\nbody\r\n');
+    const original = originalOf(mail);
+    expect(original.messageId).toMatch(/@drg-feedback\.invalid>$/);
+    const note = composeTooLarge(id, { to: 'a@hospital.example.cn', size: 2e7, maxBytes: 1e7, original });
+    expect(note.inReplyTo).toBeUndefined();
+    expect(note.references).toBeUndefined();
+    expect(note.key).toBe(`too-large:${original.messageId}`);
+    expect(note.text).toContain('于 2026-03-02 09:00（北京时间）发送');
   });
 
   it('too-large and invalid notes answer the original and say what to do', () => {

@@ -70,6 +70,9 @@ export function senderOf(mail: MailLike): { address: string; name: string } | nu
   return { address: normaliseAddress(first.address), name: (first.name ?? '').trim() };
 }
 
+/** Ends every stand-in key (RFC 6761 `.invalid`: it can never be a real message's id, nor be replied to). */
+export const standInIdSuffix = '@drg-feedback.invalid>';
+
 /**
  * The message's identity for "one message, one opinion": its Message-ID, or, when it has none (some scanners and
  * old clients send none), a stand-in hashed from headers that do not change between two reads of the same stored
@@ -79,7 +82,7 @@ export function messageKeyOf(mail: MailLike): string {
   const id = (mail.messageId ?? '').trim();
   if (id.length >= 3 && id.length <= 998) return id;
   const parts = ['date', 'from', 'to', 'subject', 'received'].map((k) => rawHeaders(mail, k).join('\n'));
-  return `<no-id.${createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32)}@drg-feedback.invalid>`;
+  return `<no-id.${createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32)}${standInIdSuffix}`;
 }
 
 /** Why a message gets no opinion and no receipt. */

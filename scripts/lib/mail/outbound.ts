@@ -17,7 +17,7 @@ import { categories, offices, outcomes, type CategoryKey, type OfficeKey, type O
 import { submissionLabels, type FieldError } from '../../../schemas/submission.ts';
 import { replyPath } from '../submission/public-status.ts';
 import { chinaDateTime } from '../workdays.ts';
-import { ownMailHeader } from './message.ts';
+import { messageKeyOf, ownMailHeader, standInIdSuffix, type MailLike } from './message.ts';
 
 export interface MailAddress {
   name?: string;
@@ -68,8 +68,13 @@ export function messageIdFor(key: string, from: MailAddress): string {
   return `<${kind}.${createHash('sha256').update(key).digest('base64url').slice(0, 24)}@${domain}>`;
 }
 
+/** The message to answer, as the mailbox gave it (a stand-in key from messageKeyOf is no id to reply to). */
+export function originalOf(mail: MailLike): OriginalMessage {
+  return { messageId: messageKeyOf(mail), references: mail.references, date: mail.date };
+}
+
 const threadTo = (original?: OriginalMessage): Pick<OutgoingMail, 'inReplyTo' | 'references'> => {
-  if (!original?.messageId) return {};
+  if (!original?.messageId || original.messageId.endsWith(standInIdSuffix)) return {};
   const earlier = original.references === undefined ? [] : Array.isArray(original.references) ? original.references : original.references.split(/\s+/).filter(Boolean);
   // RFC 5322 §3.6.4: the parent's References plus the parent; the list is cut from the front when long.
   return { inReplyTo: original.messageId, references: [...earlier.slice(-10), original.messageId] };
