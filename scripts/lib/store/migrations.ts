@@ -112,4 +112,63 @@ export const migrations: readonly string[] = [
 
   ALTER TABLE issue_status ADD COLUMN closed_at TEXT;
   `,
+  // 3: the dedicated mailbox both ways and the submitter's verdict (issue 14).
+  `
+  -- Every message read from the dedicated mailbox, by Message-ID: one message never becomes two opinions.
+  CREATE TABLE mail_processed (
+    message_key TEXT PRIMARY KEY,          -- the Message-ID, or a stable hash of the headers when there is none
+    result TEXT NOT NULL,                  -- 'opinion' | 'invalid' | 'skip:<reason>'
+    tracking_code TEXT,
+    processed_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Mail and SMS waiting to go out, and what went: a mail server that is down delays mail, never loses it.
+  -- The payload holds an address and an answer, so it is encrypted with the server's own key (outgoing-fs.ts).
+  CREATE TABLE outgoing (
+    key TEXT PRIMARY KEY,                  -- e.g. receipt:JY-2026-7K3M9Q; one message per key, ever
+    kind TEXT NOT NULL,                    -- receipt | reply | reminder | note | verdict-request
+    channel TEXT NOT NULL CHECK (channel IN ('mail', 'sms')),
+    recipient_hash TEXT NOT NULL,          -- HMAC of the address: receipt throttling without keeping the address
+    tracking_code TEXT,
+    payload TEXT,                          -- encrypted; null once sent (what was sent need not be kept)
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    next_at INTEGER NOT NULL DEFAULT 0,
+    sent_at TEXT,
+    last_error TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX outgoing_due ON outgoing (status, next_at);
+  CREATE INDEX outgoing_recipient ON outgoing (recipient_hash, sent_at);
+
+  -- Where the server may write back to a submitter (the contact, encrypted with the server's key): kept with the
+  -- sealed record and erased with it.
+  CREATE TABLE reply_addresses (
+    tracking_code TEXT PRIMARY KEY,
+    channel TEXT NOT NULL CHECK (channel IN ('mail', 'sms')),
+    address TEXT,                          -- encrypted; null once erased
+    thread TEXT                            -- Message-ID of the submitter's mail, to thread answers to it
+  ) WITHOUT ROWID;
+
+  -- Attachments of mailed opinions, sealed to the bureau's public key like the rest of the personal record.
+  CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tracking_code TEXT NOT NULL,
+    sealed TEXT,                           -- null once erased
+    size INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX attachments_code ON attachments (tracking_code);
+
+  -- The submitter's verdict on the reply (好差评, 国办发〔2019〕51号): one per code, changeable for a while.
+  CREATE TABLE verdicts (
+    tracking_code TEXT PRIMARY KEY,
+    verdict TEXT NOT NULL CHECK (verdict IN ('satisfied', 'basically', 'unsatisfied')),
+    reason TEXT,                           -- redacted before it is stored
+    given_at TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    changeable_until TEXT NOT NULL,        -- YYYY-MM-DD, 15 working days after the first verdict
+    synced_at TEXT                         -- when the issue got its comment and label
+  ) WITHOUT ROWID;
+  `,
 ];
