@@ -11,7 +11,7 @@ import type { Bureau } from '../../../schemas/bureau.ts';
 import { categories, categoryKeys, type CategoryKey, type OfficeKey } from '../../../schemas/common.ts';
 import type { CodeList } from '../code-list.ts';
 import type { ExtractedCode } from './codes.ts';
-import { createFeaturizer, featureSettings, type Featurized, type OpinionText } from './features.ts';
+import { createFeaturizer, featureSettings, hasEvidence, mixedTopics, type Featurized, type OpinionText } from './features.ts';
 import { cueLabel } from './intent.ts';
 import { lexicon as defaultLexicon, type LexiconEntry } from './lexicon.ts';
 import shippedModel from './model.json' with { type: 'json' };
@@ -26,7 +26,7 @@ export interface Classification {
   codes: ExtractedCode[];
   /** Calibrated probability of the chosen category, 0..1. */
   confidence: number;
-  /** Below the calibrated threshold, or no evidence at all: a person should confirm the category (label 分类待确认). */
+  /** Below the calibrated threshold, topics split between two categories, or no evidence: a person should confirm the category (label 分类待确认). */
   needsReview: boolean;
   /** What decided it, in Chinese, strongest first. */
   reasons: string[];
@@ -115,12 +115,12 @@ export function createClassifier(options: ClassifierOptions, model: TrainedModel
       const { logits, upLogit } = score(index, f.x);
       const p = softmax(logits, temperature);
       const ranked = order.map((k, i) => ({ k, i })).sort((a, b) => p[b.i] - p[a.i] || a.i - b.i);
-      // Evidence is what the text says (terms, known words, codes); the tick and the question form alone are not.
-      const noEvidence = ![...f.x.keys()].some((k) => (k.startsWith('t:') || k.startsWith('w:') || k.startsWith('code:')) && index.row.has(k));
+      const noEvidence = !hasEvidence(f);
+      const mixed = noEvidence ? null : mixedTopics(f.topics);
       const category = noEvidence ? (opinion.selected ?? ranked[0].k) : ranked[0].k;
       const ci = order.indexOf(category);
       const confidence = Math.round(p[ci] * 1000) / 1000;
-      const needsReview = noEvidence || confidence < reviewBelow;
+      const needsReview = noEvidence || mixed !== null || confidence < reviewBelow;
       const runnerUp = ranked.find((r) => r.k !== category)!;
 
       const reasons: string[] = [];
@@ -137,7 +137,8 @@ export function createClassifier(options: ClassifierOptions, model: TrainedModel
         if (theirs.length) reasons.push(`其次为${zh(runnerUp.k)}：${theirs.map(([u, v]) => `${u}+${fmt(-v)}`).join('，')}`);
       }
       if (opinion.selected && opinion.selected !== category) reasons.push(`提交人勾选的是“${zh(opinion.selected)}”，与自动分类不同`);
-      if (needsReview) reasons.push(`置信度 ${confidence.toFixed(2)} 低于 ${reviewBelow.toFixed(2)}，请人工确认分类`);
+      if (mixed) reasons.push(`意见涉及多类问题（${zh(mixed[0])}、${zh(mixed[1])}），请人工确认以哪一类为主`);
+      if (!noEvidence && confidence < reviewBelow) reasons.push(`置信度 ${confidence.toFixed(2)} 低于 ${reviewBelow.toFixed(2)}，请人工确认分类`);
 
       const escalateScore = Math.round(sigmoid(upLogit) * 1000) / 1000;
       const escalate = sigmoid(upLogit) >= model.escalate.threshold;

@@ -104,7 +104,26 @@ function isProcedureMention(text: string, index: number, code: string, previousE
   return procedureContext.test(before) || procedureContext.test(text.slice(index + code.length, index + code.length + 12));
 }
 
+/**
+ * Group-code descriptions per code list: looking up the nearest code measures the distance to every code of the
+ * scheme, which would cost more than the rest of a classification; the same few codes recur across opinions.
+ */
+const described = new WeakMap<CodeList, Map<string, ExtractedCode>>();
+
 function describe(code: string, kind: CodeKind, codeList: CodeList | null): ExtractedCode {
+  if (!codeList || kind === 'icd10' || kind === 'icd9cm3') return describeUncached(code, kind, codeList);
+  let memo = described.get(codeList);
+  if (!memo) described.set(codeList, (memo = new Map()));
+  let found = memo.get(code);
+  if (!found) {
+    found = describeUncached(code, kind, codeList);
+    // Bounded: a server fed arbitrary text must not grow without limit.
+    if (memo.size < 10_000) memo.set(code, found);
+  }
+  return { ...found };
+}
+
+function describeUncached(code: string, kind: CodeKind, codeList: CodeList | null): ExtractedCode {
   const found: ExtractedCode = { code, kind };
   if (kind === 'drg' && !/[1359]$/.test(code)) found.outdated = true;
   if (!codeList) return found;

@@ -15,7 +15,7 @@
 import { categoryKeys, type CategoryKey } from '../../../schemas/common.ts';
 import type { CodeList } from '../code-list.ts';
 import { extractCodes, type ExtractedCode } from './codes.ts';
-import { intentCues } from './intent.ts';
+import { intentCues, sentences } from './intent.ts';
 import type { LexiconEntry } from './lexicon.ts';
 import { createTokenizer } from './segment.ts';
 
@@ -39,6 +39,15 @@ export const featureSettings = {
   lexiconScale: 3,
   /** Words shorter than this carry little meaning on their own (ICU splits 的, 了, 我...). */
   minWordLength: 2,
+  /** A sentence clearly belongs to a category with at least the weight of a clear term and a half (2.5)... */
+  topicMin: 2.5,
+  /** ...and half again as much as for any other category. */
+  topicLead: 1.5,
+  /**
+   * Mixed topics: two categories each have sentences of their own (a title sentence counts 1.5), the second at
+   * least this share of the first ("一是接口超时；二是权重偏低；三是培训"): a person decides which point leads.
+   */
+  mixedShare: 0.6,
 };
 
 export interface Featurized {
@@ -47,6 +56,8 @@ export interface Featurized {
   codes: ExtractedCode[];
   /** For each lexicon term found: its mention factor (to split `lex:*` back into terms for the reasons). */
   terms: Map<string, { entry: LexiconEntry; factor: number }>;
+  /** Hand-lexicon evidence of the sentences that clearly belong to one category, per category (mixed-topic check). */
+  topics: Map<CategoryKey, number>;
 }
 
 export interface Featurizer {
@@ -69,15 +80,25 @@ export function createFeaturizer(lexicon: LexiconEntry[], codeList: CodeList | n
       const add = (k: string, v: number) => x.set(k, (x.get(k) ?? 0) + v);
       const hits = new Map<string, { entry: LexiconEntry; inTitle: number; inBody: number }>();
       const words = new Map<string, number>();
+      const topics = new Map<CategoryKey, number>();
       const read = (text: string, where: 'inTitle' | 'inBody') => {
-        for (const token of tokenizer.tokenize(text)) {
-          if (token.entry) {
-            const hit = hits.get(token.entry.term) ?? { entry: token.entry, inTitle: 0, inBody: 0 };
-            hit[where]++;
-            hits.set(token.entry.term, hit);
-          } else if (token.word || (!vocabulary && token.text.length >= s.minWordLength && wordShape.test(token.text))) {
-            const w = where === 'inTitle' ? s.titleFactor : 1;
-            words.set(token.text, Math.max(words.get(token.text) ?? 0, w));
+        // Sentence by sentence (terms never span 。！？；), so that each sentence's topic can be told apart.
+        for (const sentence of sentences(text)) {
+          const own = Object.fromEntries(categoryKeys.map((k) => [k, 0])) as Record<CategoryKey, number>;
+          for (const token of tokenizer.tokenize(sentence)) {
+            if (token.entry) {
+              const hit = hits.get(token.entry.term) ?? { entry: token.entry, inTitle: 0, inBody: 0 };
+              hit[where]++;
+              hits.set(token.entry.term, hit);
+              for (const [k, w] of Object.entries(token.entry.weights) as [CategoryKey, number][]) own[k] += w;
+            } else if (token.word || (!vocabulary && token.text.length >= s.minWordLength && wordShape.test(token.text))) {
+              const w = where === 'inTitle' ? s.titleFactor : 1;
+              words.set(token.text, Math.max(words.get(token.text) ?? 0, w));
+            }
+          }
+          const [first, second] = [...categoryKeys].sort((a, b) => own[b] - own[a]);
+          if (own[first] >= s.topicMin && own[first] >= s.topicLead * own[second]) {
+            topics.set(first, (topics.get(first) ?? 0) + (where === 'inTitle' ? s.titleFactor : 1));
           }
         }
       };
@@ -109,7 +130,20 @@ export function createFeaturizer(lexicon: LexiconEntry[], codeList: CodeList | n
       for (const [k, v] of x) if (k.startsWith('code:') && v > s.cueCap) x.set(k, s.cueCap);
       if (selected) x.set(`tick:${selected}`, 1);
       else x.set('tick:none', 1);
-      return { x, codes, terms };
+      return { x, codes, terms, topics };
     },
   };
 }
+
+/** The two leading categories when an opinion's clear sentences split between them; null when one leads. */
+export function mixedTopics(topics: Map<CategoryKey, number>): [CategoryKey, CategoryKey] | null {
+  if (topics.size < 2) return null;
+  const [[a, va], [b, vb]] = [...topics].sort((x, y) => y[1] - x[1] || categoryKeys.indexOf(x[0]) - categoryKeys.indexOf(y[0]));
+  return vb >= featureSettings.mixedShare * va ? [a, b] : null;
+}
+
+/**
+ * Whether the text gives any evidence: a domain term of the lexicon or a code. The tick, the question form and
+ * everyday vocabulary words alone are not (then the ticked box is kept and a person decides).
+ */
+export const hasEvidence = (f: Featurized) => f.codes.length > 0 || [...f.terms.values()].some((t) => Object.keys(t.entry.weights).length > 0);

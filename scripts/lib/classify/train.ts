@@ -11,7 +11,7 @@
  */
 import { categoryKeys, type CategoryKey } from '../../../schemas/common.ts';
 import type { CodeList } from '../code-list.ts';
-import { createFeaturizer, type OpinionText } from './features.ts';
+import { createFeaturizer, hasEvidence, mixedTopics, type OpinionText } from './features.ts';
 import type { LexiconEntry } from './lexicon.ts';
 import { indexModel, score, sigmoid, softmax, type TrainedModel } from './model.ts';
 
@@ -39,6 +39,8 @@ export const trainSettings = {
   /** Share of the target mass that `alsoAccept` categories get together. */
   alsoAcceptShare: 0.3,
   folds: 5,
+  /** Escalation threshold: the lowest whose cross-validated precision is at least this (target ≥ 85%, margin). */
+  escalatePrecision: 0.9,
   /** At most this share of opinions is sent to a person (issue 13: at most 15% flagged; margin for new text). */
   reviewRateCap: 0.12,
   /** Weights are rounded to this many decimals (smaller file, same decisions). */
@@ -188,6 +190,8 @@ export interface HeldOut {
   id: string;
   logits: number[];
   up: number;
+  /** Sent to a person whatever the confidence (mixed topics, no evidence): counts against the review cap. */
+  forcedReview: boolean;
 }
 
 export interface CrossValidation {
@@ -211,8 +215,9 @@ export function crossValidate(data: LabelledOpinion[], lexicon: LexiconEntry[], 
     const featurizer = createFeaturizer(lexicon, codeList, index.vocabulary);
     data.forEach((o, i) => {
       if (folds[i] !== f) return;
-      const { logits, upLogit } = score(index, featurizer.featurize(o).x);
-      held[i] = { id: o.id, logits, up: upLogit };
+      const features = featurizer.featurize(o);
+      const { logits, upLogit } = score(index, features.x);
+      held[i] = { id: o.id, logits, up: upLogit, forcedReview: !hasEvidence(features) || mixedTopics(features.topics) !== null };
     });
   }
   return { folds, models, held };
@@ -248,31 +253,30 @@ export function calibrate(data: LabelledOpinion[], held: HeldOut[], s: TrainSett
   const rows = data.map((o, i) => {
     const p = softmax(held[i].logits, temperature);
     const k = argmax(p);
-    return { confidence: p[k], right: accepts(o, categoryKeys[k]) };
+    return { confidence: p[k], right: accepts(o, categoryKeys[k]), forced: held[i].forcedReview };
   });
+  const sent = (r: (typeof rows)[number], below: number) => r.forced || r.confidence < below;
   // Review threshold: the highest that keeps the review share under the cap; among equals, the lowest.
   const candidates = [...new Set(rows.map((r) => Math.round(r.confidence * 1000) / 1000))].sort((a, b) => a - b);
   let reviewBelow = 0;
   for (const c of candidates) {
-    const review = rows.filter((r) => r.confidence < c).length / n;
+    const review = rows.filter((r) => sent(r, c)).length / n;
     if (review > s.reviewRateCap) break;
     reviewBelow = c;
   }
-  // Escalation: the threshold with the best F1 on held-out predictions.
-  let escalateThreshold = 0.5;
-  let bestF1 = -1;
-  for (let t = 0.2; t <= 0.8001; t += 0.01) {
+  // Escalation: the lowest threshold whose held-out precision stays at or above `escalatePrecision` (issue 13:
+  // recall was the problem, 22 of 32), else the best F1.
+  const escalation = (t: number) => {
     const said = data.map((_, i) => sigmoid(held[i].up) >= t);
     const tp = data.filter((o, i) => o.escalate && said[i]).length;
     const fp = data.filter((o, i) => !o.escalate && said[i]).length;
     const fn = data.filter((o, i) => o.escalate && !said[i]).length;
-    const f1 = tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
-    if (f1 > bestF1 + 1e-12) {
-      bestF1 = f1;
-      escalateThreshold = Math.round(t * 100) / 100;
-    }
-  }
-  const review = rows.filter((r) => r.confidence < reviewBelow);
+    return { precision: tp + fp ? tp / (tp + fp) : 0, f1: tp ? (2 * tp) / (2 * tp + fp + fn) : 0 };
+  };
+  const steps = Array.from({ length: 61 }, (_, i) => Math.round((0.2 + i * 0.01) * 100) / 100);
+  let escalateThreshold = steps.find((t) => escalation(t).precision >= s.escalatePrecision) ?? -1;
+  if (escalateThreshold < 0) escalateThreshold = steps.reduce((best, t) => (escalation(t).f1 > escalation(best).f1 + 1e-12 ? t : best), 0.5);
+  const review = rows.filter((r) => sent(r, reviewBelow));
   const said = data.map((_, i) => sigmoid(held[i].up) >= escalateThreshold);
   const tp = data.filter((o, i) => o.escalate && said[i]).length;
   return {
@@ -283,7 +287,7 @@ export function calibrate(data: LabelledOpinion[], held: HeldOut[], s: TrainSett
       n,
       accuracy: rows.filter((r) => r.right).length / n,
       reviewRate: review.length / n,
-      confidentlyWrong: rows.filter((r) => !r.right && r.confidence >= reviewBelow).length / n,
+      confidentlyWrong: rows.filter((r) => !r.right && !sent(r, reviewBelow)).length / n,
       escalatePrecision: tp / Math.max(1, said.filter(Boolean).length),
       escalateRecall: tp / Math.max(1, data.filter((o) => o.escalate).length),
     },
