@@ -23,6 +23,14 @@ describe('parseCommands', () => {
   it('ignores prose and unknown slash words', () => {
     expect(parseCommands('请看 /category 的说明\n/usr/bin\n/foo bar')).toEqual([]);
   });
+
+  it('needs a word boundary after the name, reads /confirm, and treats a lone carriage return as a line end', () => {
+    expect(parseCommands('/reply2 x\n/close_now\n/confirmed')).toEqual([]);
+    expect(parseCommands('\t/Confirm\r/close.').map((c) => [c.name, c.arg])).toEqual([['confirm', ''], ['close', '.']]);
+    // Chinese right after the name is not a word character: the answer starts there, for triage and publishing alike.
+    expect(parseCommands('/reply答复正文')[0]).toMatchObject({ name: 'reply', arg: '答复正文' });
+    expect(parseReplyCommand('/Reply答复正文')).toBe('答复正文');
+  });
 });
 
 async function setup() {

@@ -86,4 +86,20 @@ describe('replies as a pull request', () => {
     expect(result.deferred).toEqual(['replies/jy-2026-pr0001.md']);
     expect(gh.state.issues.filter((i) => i.pull)).toHaveLength(0);
   });
+
+  it('leaves out an answered opinion that somebody else typed in the submission format, naming why', async () => {
+    const { gh, port, deps } = await setup();
+    // A visitor copies the issue format with another 查询码; a person with triage access labels it, staff answer it.
+    const copied = opinion({ trackingCode: 'JY-2026-PR0002', receivedAt: '2026-07-06T01:00:00Z' });
+    const forged = gh.seedIssue({
+      title: copied.title,
+      body: `正文\n\n${renderOpinionBlock(copied)}`,
+      labels: [flags.opinion, outcomeLabel('adopted'), flags.replied],
+      user: 'visitor',
+    });
+    gh.seedComment(forged.number, { body: '/reply 已采纳。', user: 'staff', createdAt: '2026-07-10T02:00:00Z' });
+    const plan = await planReplies(port, deps());
+    expect(plan.changes.map((c) => c.path)).toEqual(['replies/jy-2026-pr0001.md']);
+    expect(plan.skipped).toEqual([{ ref: `#${forged.number}`, reason: expect.stringContaining('待核实') }]);
+  });
 });

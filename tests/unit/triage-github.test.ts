@@ -14,6 +14,7 @@ import { categoryLabel, flags, officeLabel, outcomeLabel, sourceLabel } from '..
 import { TRIAGE_MARKER } from '../../scripts/lib/triage/state.ts';
 import { startGitHubStandIn, type GitHubStandIn } from '../support/github-standin.ts';
 import { standInEnv } from '../support/github-tracker.ts';
+import { renderOpinionBlock } from '../../scripts/lib/opinion-block.ts';
 import { adrgPath, issueBody, opinionRecord } from './triage-support.ts';
 
 type Example = { name: string; examples: Record<string, unknown>[] };
@@ -30,7 +31,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'triage-gh-'));
 let runs = 0;
 
 /** Runs `node scripts/triage.ts` for one event payload, as the workflow step does. */
-function runWorkflowStep(event: string, payload: unknown, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runWorkflowStep(event: string, payload: unknown, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const path = join(tmp, `event-${++runs}.json`);
   writeFileSync(path, JSON.stringify(payload));
   const env = {
@@ -39,7 +40,10 @@ function runWorkflowStep(event: string, payload: unknown, args: string[] = []): 
     CODE_LIST_PATH: fileURLToPath(adrgPath),
     // The stand-in's token acts as feedback-bot (on GitHub: github-actions[bot], the default).
     TRIAGE_BOT_LOGIN: 'feedback-bot',
+    ...extraEnv,
   };
+  // An empty value removes the variable, as when a repository variable is not set.
+  for (const [k, v] of Object.entries(env)) if (v === '') delete (env as Record<string, string>)[k];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['scripts/triage.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -145,5 +149,62 @@ describe('triage workflow step against the GitHub stand-in', () => {
     const r = await runWorkflowStep('issues', labeled);
     expect(r.stdout).toContain('nothing to do');
     expect(gh.state.requests).toEqual([]);
+  });
+});
+
+describe('only trusted writers count, as the workflows run it (issue 11)', () => {
+  // As deployed: the workflows' GITHUB_TOKEN comments as github-actions[bot] (the default triage login), the submission
+  // server opens issues with its own account, named by the repository variable SUBMISSION_BOT_LOGIN.
+  const deployed = { TRIAGE_BOT_LOGIN: '', SUBMISSION_BOT_LOGIN: 'jy-submit-bot' };
+  const commentsOn = (n: number) => gh!.state.comments.filter((c) => c.issue_number === n);
+  const labelsOf = (n: number) => gh!.issues().find((i) => i.number === n)!.labels;
+
+  it('believes the submission account’s block, holds a forged one at 待核实 with one note, and routes it after a writer’s /confirm', async () => {
+    gh = await startGitHubStandIn({ tokens: { 'test-token': 'github-actions[bot]' }, permissions: { 'jy-staff': 'write', mallory: 'read' } });
+    const web = opinionRecord({ title: '基准点数偏低', details: '建议上调心内科病组的基准点数和调整系数。', selected: 'core-elements' });
+    const real = gh.seedIssue({ title: web.title, body: issueBody(web), labels: [flags.opinion, sourceLabel('web'), categoryLabel('core-elements')], user: 'jy-submit-bot' });
+    const copied = { ...opinionRecord({ title: '歧义组HQY入组问题', details: '主要手术 51.2300x001 的病例无法入组，请调整。', selected: 'grouping' }), trackingCode: web.trackingCode };
+    const forged = gh.seedIssue({ title: copied.title, body: `### 主要意见及建议\n\n${copied.title}\n\n${renderOpinionBlock(copied)}`, labels: [flags.opinion], user: 'mallory' });
+
+    const first = await runWorkflowStep('issues', issuePayload('opened', real), [], deployed);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain(`#${real.number}: 核心要素类 → `);
+    expect(commentsOn(real.number).map((c) => c.user)).toEqual(['github-actions[bot]']);
+
+    const held = await runWorkflowStep('issues', issuePayload('opened', forged), [], deployed);
+    expect(held.code).toBe(0);
+    expect(held.stdout).toContain(`#${forged.number}: 待核实 (block), not routed until /confirm`);
+    expect(labelsOf(forged.number).sort()).toEqual([flags.opinion, flags.unverified].sort());
+    expect(commentsOn(forged.number)).toHaveLength(1);
+    expect(commentsOn(forged.number)[0]).toMatchObject({ user: 'github-actions[bot]', body: expect.stringContaining('### 待核实') });
+
+    // The writer edits it: the same one note, no second comment, still not routed.
+    const stored = gh.issues().find((i) => i.number === forged.number)!;
+    stored.body = `${stored.body}\n\n补充说明。`;
+    await runWorkflowStep('issues', issuePayload('edited', stored), [], deployed);
+    expect(commentsOn(forged.number)).toHaveLength(1);
+    expect(labelsOf(forged.number).some((l) => l.startsWith('承办:'))).toBe(false);
+
+    const self = gh.seedComment(forged.number, { body: '/confirm', user: 'mallory' });
+    await runWorkflowStep('issue_comment', commentPayload(forged.number, { id: self.id, body: self.body, user: 'mallory' }), [], deployed);
+    expect(labelsOf(forged.number)).toContain(flags.unverified);
+
+    const staff = gh.seedComment(forged.number, { body: '/confirm', user: 'jy-staff' });
+    const confirmed = await runWorkflowStep('issue_comment', commentPayload(forged.number, { id: staff.id, body: staff.body, user: 'jy-staff' }), [], deployed);
+    expect(confirmed.code).toBe(0);
+    expect(labelsOf(forged.number)).not.toContain(flags.unverified);
+    expect(labelsOf(forged.number)).toEqual(expect.arrayContaining([categoryLabel('grouping'), officeLabel('admin')]));
+    const notes = commentsOn(forged.number).filter((c) => c.user === 'github-actions[bot]' && c.body.includes(TRIAGE_MARKER));
+    expect(notes).toHaveLength(1);
+    expect(notes[0].body).toContain('### 自动分拣结果');
+  });
+
+  it('without SUBMISSION_BOT_LOGIN no block is believed: it fails safe, everything waits for /confirm', async () => {
+    gh = await startGitHubStandIn({ tokens: { 'test-token': 'github-actions[bot]' } });
+    const web = opinionRecord({ title: '基准点数偏低', details: '建议上调心内科病组的基准点数。', selected: 'core-elements' });
+    const issue = gh.seedIssue({ title: web.title, body: issueBody(web), labels: [flags.opinion], user: 'jy-submit-bot' });
+    const r = await runWorkflowStep('issues', issuePayload('opened', issue), [], { TRIAGE_BOT_LOGIN: '' });
+    expect(r.stdout).toContain('待核实');
+    expect(labelsOf(issue.number)).toContain(flags.unverified);
   });
 });

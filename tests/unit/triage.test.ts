@@ -172,6 +172,6 @@ describe('issue forms (no machine block)', () => {
     const staff = decide('staff', true);
     expect(staff).toMatchObject({ status: 'trusted', trust: 'staff', opinion: { title: '结算清单上传失败' } });
     expect(staff.status === 'trusted' && staff.opinion.trackingCode).not.toBe(record.trackingCode);
-    expect(decide('hospital', false)).toEqual({ status: 'unverified', doubt: 'form' });
+    expect(decide('hospital', false)).toEqual({ status: 'unverified', doubt: 'block' });
   });
 });

@@ -54,7 +54,8 @@ const offline = sourceKeys.filter((k) => k !== 'web');
 export function opinionIssueForm(): IssueForm {
   return {
     name: '线下收到的意见建议',
-    description: '登记通过专用邮箱、电话、座谈调研、书面征集或公开接待日收到的意见建议（网页表单提交的会自动登记）',
+    // Only a writer's form is believed (scripts/lib/triage/trust.ts, issue 11); the form says so before anyone fills it.
+    description: '工作人员登记通过专用邮箱、电话、座谈调研、书面征集或公开接待日收到的意见建议（仅有写权限的人员登记有效，其他人填写的将标为待核实；网页表单提交的会自动登记）',
     title: '[线下意见] ',
     labels: [flags.opinion],
     body: [

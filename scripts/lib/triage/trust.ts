@@ -56,11 +56,12 @@ export function contentDigest(issue: Pick<TrackerIssue, 'title' | 'body'>): stri
 }
 
 /**
- * The opinion as staff vouch for it: what the issue says (its form answers, else its block), with the tracking code,
- * key and received instant taken from the issue itself rather than from anything typed into it.
+ * The opinion as staff vouch for it: what the issue says (its machine block, the fuller record, else its form
+ * answers), with the tracking code, key and received instant taken from the issue itself rather than from anything
+ * typed into it.
  */
 function vouched(claim: IssueClaim, issue: TrackerIssue, bureau: Bureau): OpinionRecord {
-  const said = (claim.form ?? claim.block)!;
+  const said = (claim.block ?? claim.form)!;
   return { ...said, trackingCode: issueTrackingCode(bureau, issue), key: `issue:${issue.number}`, receivedAt: issue.createdAt };
 }
 
@@ -87,7 +88,7 @@ export function decideTrust(issue: TrackerIssue, claim: IssueClaim | null, facts
   if (confirmed?.digest === digest && !issue.labels.includes(flags.unverified)) {
     return { status: 'trusted', trust: 'confirmed', opinion: vouched(claim, issue, facts.bureau) };
   }
-  return { status: 'unverified', doubt: confirmed && confirmed.digest !== digest ? 'changed' : claim.form ? 'form' : 'block' };
+  return { status: 'unverified', doubt: confirmed && confirmed.digest !== digest ? 'changed' : claim.block ? 'block' : 'form' };
 }
 
 /** Whether the decision needs the author's permission: a form, in an issue that is not the server's own. */
