@@ -83,7 +83,7 @@ function staffLog(state: TriageState): string[] {
 
 const doubtText: Record<Doubt, string> = {
   block: '本议题不是通过网站“意见建议表”提交的',
-  form: '“线下收到的意见建议”表单供工作人员登记线下收到的意见，本议题由其他账号填写',
+  form: '“线下收到的意见建议”表单供工作人员登记线下收到的意见，本议题不是由工作人员登记的',
   changed: '本议题在工作人员核实后内容有修改',
 };
 

@@ -17,11 +17,11 @@ import type { CodeList } from '../code-list.ts';
 import { createClassifier, type Classification, type Classifier } from '../classify/classifier.ts';
 import { flags, officeLabel } from '../labels.ts';
 import { canWrite, type Permission, type TrackerIssue, type TrackerPort } from '../tracker/port.ts';
-import { readClaim } from './parse.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { applyOperations, toBudget, type Budget } from './apply.ts';
 import { applyCommands, errorNote, noteMarker, parseCommands, permissionNote, type Command } from './commands.ts';
 import { planOverdue, type OverduePlan } from './overdue.ts';
+import { readClaim } from './parse.ts';
 import { planTriage, planUnverified, skippedPlan, type Operation, type TriagePlan } from './plan.ts';
 import { emptyState, findTriageComment, parseState } from './state.ts';
 import { contentDigest, createVerifier, type BotLogins, type Verification } from './trust.ts';
@@ -60,6 +60,9 @@ const classifyOpinion = (deps: TriageDeps, opinion: OpinionRecord): Classificati
 
 const notOpinion = '不是意见建议议题（没有机读块，也没有意见表单栏目）';
 
+/** Cheap check before any tracker read: does the issue carry a machine block or form answers at all? */
+const readsAsOpinion = (issue: TrackerIssue, deps: TriageDeps) => readClaim(issue, deps.bureau) !== null;
+
 async function runTriage(port: TrackerPort, issue: TrackerIssue, deps: TriageDeps, budget: Budget): Promise<TriageResult> {
   if (!readsAsOpinion(issue, deps)) return { ...skippedPlan(issue.number, notOpinion), applied: false, budgetExhausted: false };
   const comments = await port.listComments(issue.number);
@@ -79,9 +82,6 @@ async function runTriage(port: TrackerPort, issue: TrackerIssue, deps: TriageDep
   if (result.budgetExhausted) plan.notes.push(`操作预算已用完：#${issue.number} 的 ${plan.operations.length} 项写操作未执行，下次运行会补上`);
   return { ...plan, applied: result.applied, budgetExhausted: result.budgetExhausted };
 }
-
-/** Cheap check before any tracker read: does the issue carry a machine block or form answers at all? */
-const readsAsOpinion = (issue: TrackerIssue, deps: TriageDeps) => readClaim(issue, deps.bureau) !== null;
 
 /** Classifies, labels, routes and times one issue; creates or updates its one triage comment. */
 export async function triageIssue(port: TrackerPort, issueNumber: number, deps: TriageDeps): Promise<TriageResult> {
@@ -145,20 +145,20 @@ export async function handleComment(
   const dryRun = deps.dryRun ?? false;
   const verify = createVerifier(port, deps);
   const before = canWrite(result.permission) ? await verify(issue, { comments, state }) : null;
-  if (!canWrite(result.permission)) {
+  if (!before) {
     result.operations = [{ kind: 'createComment', body: permissionNote(comment.id, commands) }];
     result.skipped = `${comment.author} 没有写权限（${result.permission}），指令未执行`;
-  } else if (before!.status === 'none') {
+  } else if (before.status === 'none') {
     result.errors = ['本议题不是意见建议（没有机读块或意见表单栏目），指令未执行'];
     result.operations = [{ kind: 'createComment', body: errorNote(comment.id, result.errors) }];
   } else {
     const at = comment.createdAt ?? (deps.now ?? new Date()).toISOString();
     const effect = applyCommands(commands, {
       labels: issue.labels, state, bureau: deps.bureau, author: comment.author, at, commentId: comment.id,
-      trust: before!.status === 'trusted' ? before!.trust : null, digest: contentDigest(issue),
+      trust: before.status === 'trusted' ? before.trust : null, digest: contentDigest(issue),
     });
     result.errors = effect.errors;
-    // Believed after the commands? (/confirm makes it so; the label 待核实 is already off in effect.labels.)
+    // Believed after the commands? (/confirm makes it so; 待核实 is already off in effect.labels.)
     const after: Verification = await verify(issue, { comments, state: effect.state, labels: effect.labels });
     const triage: TriagePlan = after.status === 'trusted'
       ? planTriage({
