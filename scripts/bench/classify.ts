@@ -13,9 +13,11 @@
  * sent to a person) and review (分类待确认) rates; then throughput in-process and through the CLI.
  * Prints figures and exits 0 whatever they are.
  *
- * Flags: --skip-blind (for whoever tunes the classifier: never print held-out figures while tuning, so the set stays
- * independent), --blind FILE (the held-out set; default tests/fixtures/classify-blind/opinions.jsonl), --errors (list the wrong development answers), --no-cv (skip cross-validation), --n 10000 (opinions for
- * the throughput runs), --no-cli (skip the CLI run), --file F (measure one more labelled file, reported on its own).
+ * Flags: --skip-blind (for whoever tunes the classifier: never print held-out figures while tuning, so the set
+ * stays independent), --blind FILE (the held-out set, default tests/fixtures/classify-blind/opinions.jsonl),
+ * --errors (list the wrong development answers; never the held-out ones), --no-cv (skip cross-validation),
+ * --n 10000 (opinions for the throughput runs), --no-cli (skip the CLI run), --file F (measure one more labelled
+ * file, reported on its own).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -6,7 +6,8 @@
  *
  * Calibration comes from k-fold cross-validation (folds fixed by a hash of the id, stratified by category): the
  * temperature that fits the held-out predictions best, the review threshold that keeps the share sent to a person
- * under `reviewRateCap` while leaving the fewest confidently wrong, and the escalation threshold with the best F1.
+ * under `reviewRateCap` (opinions sent to a person whatever their confidence count against it), and the lowest
+ * escalation threshold whose held-out precision stays at or above `escalatePrecision`.
  * Pure: opinions in, model out; the entry script (scripts/train-classifier.ts) reads and writes the files.
  */
 import { categoryKeys, type CategoryKey } from '../../../schemas/common.ts';
@@ -30,8 +31,6 @@ export const trainSettings = {
   families: ['lex', 'up', 't', 'w', 'q', 'u', 'code', 'tick'],
   /** L2 penalty, per feature family (prefix before `:`): the lexicon prior is trusted, single words the least. */
   l2: { lex: 0.002, up: 0.002, t: 0.01, w: 0.02, q: 0.005, u: 0.005, code: 0.005, tick: 0.005 } as Record<string, number>,
-  /** Escalation penalties are these times the category ones (fewer positives, sharper features). */
-  escalateL2Factor: 1,
   iterations: 500,
   learningRate: 0.05,
   /** A word becomes a feature when at least this many training opinions use it. */
@@ -43,7 +42,7 @@ export const trainSettings = {
   escalatePrecision: 0.9,
   /** At most this share of opinions is sent to a person (issue 13: at most 15% flagged; margin for new text). */
   reviewRateCap: 0.12,
-  /** Weights are rounded to this many decimals (smaller file, same decisions). */
+  /** Weights are rounded to this many decimals (a smaller file; cross-validation scores with the rounded weights too). */
   decimals: 4,
 };
 export type TrainSettings = typeof trainSettings;
@@ -155,7 +154,7 @@ function fitOn(rows: Sparse[], features: string[], data: LabelledOpinion[], s: T
       H[F] += g;
       for (let j = 0; j < idx.length; j++) H[idx[j]] += g * val[j];
     }
-    for (let f = 0; f < F; f++) H[f] += penalty[f] * s.escalateL2Factor * Q[f];
+    for (let f = 0; f < F; f++) H[f] += penalty[f] * Q[f];
     optU.step(Q, H);
   }
   return { features, catBias: Array.from(P.subarray(F * K)), catW: P.subarray(0, F * K), upBias: Q[F], upW: Q.subarray(0, F) };
