@@ -238,6 +238,8 @@ export function calibrate(data: LabelledOpinion[], held: HeldOut[], s: TrainSett
   const n = data.length;
   let temperature = 1;
   let bestLoss = Infinity;
+  // Never sharper than half the fitted temperature: cross-validation on the development data is optimistic about new
+  // text (its author also wrote the lexicon and the cues), and a sharper softmax would only print surer numbers.
   for (let t = 0.5; t <= 4.0001; t += 0.05) {
     let loss = 0;
     for (let i = 0; i < n; i++) {
