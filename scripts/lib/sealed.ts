@@ -68,6 +68,11 @@ export function generateSealingKeyPair(): { publicKey: string; privateKey: strin
 
 /** Encrypts `data` so only the holder of the private key matching `recipient` can read it. */
 export function seal(data: SealedContact, recipient: KeyObject | string): string {
+  return sealJson(data, recipient);
+}
+
+/** The same for any JSON value (a mail attachment: `{ filename, contentType, content: base64 }`). */
+export function sealJson(data: unknown, recipient: KeyObject | string): string {
   const pub = toPublicKey(recipient);
   const { alg, id: kid } = spkiOf(pub);
   let keyPart: Buffer;
@@ -118,8 +123,8 @@ export function isSealed(text: string): boolean {
   return /^sealed1\.(x25519|rsa)\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/.test(text.trim());
 }
 
-/** Decrypts a sealed string; throws a readable error for a wrong key or a damaged string. */
-export function openSealed(sealed: string, privateKey: KeyObject | string): SealedContact {
+/** The JSON text inside a sealed string (openSealed reads a contact from it; attachments are read as they are). */
+export function openSealedText(sealed: string, privateKey: KeyObject | string): string {
   const parts = sealed.trim().split('.');
   if (parts.length !== 6 || parts[0] !== VERSION) throw new Error('不是有效的加密联系方式（应以 sealed1. 开头，共 6 段）');
   const [, alg, kid, keyPart, ivPart, ctPart] = parts;
@@ -146,7 +151,12 @@ export function openSealed(sealed: string, privateKey: KeyObject | string): Seal
   } catch {
     throw new Error('解密失败：内容被改动或私钥不匹配');
   }
-  const data = JSON.parse(plain) as SealedContact;
+  return plain;
+}
+
+/** Decrypts a sealed string; throws a readable error for a wrong key or a damaged string. */
+export function openSealed(sealed: string, privateKey: KeyObject | string): SealedContact {
+  const data = JSON.parse(openSealedText(sealed, privateKey)) as SealedContact;
   const opened: SealedContact = { name: String(data.name ?? ''), contact: String(data.contact ?? '') };
   if (data.original && typeof data.original === 'object' && !Array.isArray(data.original)) opened.original = data.original;
   return opened;

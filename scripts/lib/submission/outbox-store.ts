@@ -6,6 +6,7 @@
  * A delivery is an UPDATE of the same row; the delivery lock is a lease row with an expiry, so a
  * process that dies holding it only delays the others until the lease runs out.
  */
+import type { DatabaseSync } from 'node:sqlite';
 import { insertSubmissionRecord } from '../store/personal-records.ts';
 import type { Store } from '../store/store.ts';
 import type { Delivery, OutboxJob } from './outbox.ts';
@@ -20,9 +21,10 @@ export type ClaimResult =
 export interface Outbox {
   /**
    * Stores a new job unless its key or its code is taken (checked and inserted in one transaction), with the
-   * submitter's sealed personal record beside it (personal-records.ts): neither exists without the other.
+   * submitter's sealed personal record beside it (personal-records.ts) and whatever else must exist with it
+   * (`alsoWrite`: the reply address and the receipt in the mail queue): none exists without the others.
    */
-  claim(job: OutboxJob, contentHash: string, sealedPersonal: string): Promise<ClaimResult>;
+  claim(job: OutboxJob, contentHash: string, sealedPersonal: string, alsoWrite?: (w: DatabaseSync) => void): Promise<ClaimResult>;
   /** The job an idempotency-key hash belongs to, with the content hash it came with. */
   byKey(keyHash: string): { job: OutboxJob; contentHash: string | null } | null;
   get(hash: string): OutboxJob | null;
@@ -49,7 +51,7 @@ export function createOutbox(store: Store, now: () => number = Date.now): Outbox
   const pendingQuery = db.prepare('SELECT job FROM submissions WHERE issue_number IS NULL ORDER BY received_at, hash');
 
   return {
-    claim(job, contentHash, sealedPersonal) {
+    claim(job, contentHash, sealedPersonal, alsoWrite) {
       return store.write((w) => {
         const sameKey = w.prepare('SELECT job, content_hash FROM submissions WHERE key_hash = ?').get(job.keyHash) as Row | undefined;
         if (sameKey) return { created: false, reason: 'same-key', existing: JSON.parse(sameKey.job) as OutboxJob, contentHash: sameKey.content_hash } as const;
@@ -58,6 +60,7 @@ export function createOutbox(store: Store, now: () => number = Date.now): Outbox
           job.hash, job.trackingCode, job.keyHash, contentHash, job.receivedAt, JSON.stringify(job),
         );
         insertSubmissionRecord(w, job.trackingCode, sealedPersonal, job.receivedAt);
+        alsoWrite?.(w);
         return { created: true } as const;
       });
     },

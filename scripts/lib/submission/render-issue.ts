@@ -28,6 +28,12 @@ export interface IssueInput {
   /** Title of the announcement objected to, when `objection` is set and known. */
   objectionTitle?: string;
   source?: SourceKey;
+  /** False when no category was ticked (a letter without the form): the record's selectedCategory is null. */
+  categoryGiven?: boolean;
+  /** For staff, free of personal data (how a mail was read, whether its sender is verified). */
+  notes?: string[];
+  /** Files that came with it, names already redacted: the files themselves stay sealed on the bureau's server. */
+  attachments?: { filename: string; size: number }[];
 }
 
 export interface RenderedIssue {
@@ -53,6 +59,8 @@ export const issueHeadings = {
   objection: L.objection,
   codeCheck: '代码核对',
   contact: '填报人与联系方式',
+  attachments: '附件',
+  notes: '登记说明',
 } as const;
 
 const item = (i: CodedItem | undefined, plain: boolean) => {
@@ -105,7 +113,8 @@ const section = (heading: string, content: string) => `### ${heading}\n\n${conte
 export function renderIssue(input: IssueInput): RenderedIssue {
   const s = input.submission;
   const source = input.source ?? 'web';
-  const labels = [flags.opinion, sourceLabel(source), categoryLabel(s.category)];
+  // A ticked category is a label from the start; a letter without one waits for triage.
+  const labels = [flags.opinion, sourceLabel(source), ...(input.categoryGiven === false ? [] : [categoryLabel(s.category)])];
   const parts: string[] = [];
   parts.push(
     `**查询码** \`${input.trackingCode}\` · **收到** ${chinaDateTime(input.receivedAt)}（北京时间）· **答复期限** ${input.deadline} · **承办** ${offices[input.office].zh}`,
@@ -142,6 +151,16 @@ export function renderIssue(input: IssueInput): RenderedIssue {
   }
   if (input.warnings.length) parts.push(section(issueHeadings.codeCheck, input.warnings.map((w) => `- ⚠️ ${neutraliseInline(w.message)}`).join('\n')));
   parts.push(section(issueHeadings.source, sources[source].zh));
+  if (input.attachments?.length) {
+    const kb = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+    parts.push(
+      section(
+        issueHeadings.attachments,
+        [...input.attachments.map((a) => `- ${neutraliseInline(a.filename)}（${kb(a.size)}）`), '', `附件保存在局方服务器，工作人员可运行 \`npm run --silent contact -- ${input.trackingCode} --attachments\` 取回。`].join('\n'),
+      ),
+    );
+  }
+  if (input.notes?.length) parts.push(section(issueHeadings.notes, input.notes.map((n) => `- ${neutraliseInline(n)}`).join('\n')));
   parts.push(section(issueHeadings.publicConsent, s.publicConsent ? '是，同意在公开答复中列出单位名称' : '否，公开答复中不列出单位名称'));
   parts.push(
     section(
@@ -158,7 +177,7 @@ export function renderIssue(input: IssueInput): RenderedIssue {
     key: input.key,
     receivedAt: input.receivedAt,
     source,
-    selectedCategory: s.category,
+    selectedCategory: input.categoryGiven === false ? null : s.category,
     submitterType: s.submitterType,
     organization: s.organization,
     unit: s.unit ?? null,

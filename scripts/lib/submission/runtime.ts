@@ -8,6 +8,7 @@
  * Environment (README, 提交意见):
  *   DATA_DIR                   state folder (store.sqlite, dev keys); default .data
  *   GITHUB_TOKEN, GITHUB_REPOSITORY[, GITHUB_API_URL]   deliver to GitHub instead of the local tracker
+ *   SUBMISSION_BOT_LOGIN       the login GITHUB_TOKEN belongs to: triage believes only its issues (set it in Actions too)
  *   GITHUB_WEBHOOK_SECRET      secret of the repository webhook that keeps the /track index current
  *   ISSUE_SYNC_SECONDS         how often the /track index asks GitHub for updated issues (default 60; 0 = never)
  *   BUREAU_PUBLIC_KEY          PEM or path of the key contacts are sealed to (dev key generated when unset)
@@ -152,6 +153,7 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
   let trackerPromise: Promise<TrackerPort> | undefined;
   const tracker = () => (trackerPromise ??= local ? Promise.resolve(local) : createTrackerFromEnv(env, 'feedback-bot'));
   const outbox = createOutbox(store);
+  if (!local && !env.SUBMISSION_BOT_LOGIN) log('warn', '未设置 SUBMISSION_BOT_LOGIN（本服务器 GITHUB_TOKEN 所属账号）：分拣工作流会把网页提交的意见都标为“待核实”');
   const issueIndex = createIssueStatusIndex(store);
   const records = createPersonalRecords(store);
 
@@ -178,6 +180,8 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     backoff: config.backoff,
     afterDeliver,
+    // On GitHub only when configured: guessing wrong would turn a lost answer into a second issue.
+    intakeLogin: local ? 'feedback-bot' : env.SUBMISSION_BOT_LOGIN || undefined,
     onDelivered: local ? undefined : (issue) => issueIndex.record([{ number: issue.number, state: issue.state, labels: issue.labels, updatedAt: issue.updatedAt, closedAt: issue.closedAt }]),
   });
 

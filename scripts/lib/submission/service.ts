@@ -16,6 +16,8 @@
  */
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Bureau } from '../../../schemas/bureau.ts';
+import type { DatabaseSync } from 'node:sqlite';
+import type { SourceKey } from '../../../schemas/common.ts';
 import type { Submission } from '../../../schemas/submission.ts';
 import type { CodeList } from '../code-list.ts';
 import { dueDate } from '../due.ts';
@@ -25,6 +27,7 @@ import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { codeWarnings } from './code-warnings.ts';
 import { isTransient, nextDelayMs, receiptOf, type BackoffPolicy, type OutboxJob, type Receipt } from './outbox.ts';
 import type { Outbox } from './outbox-store.ts';
+import { redact } from '../redact.ts';
 import { redactSubmission } from './redact-submission.ts';
 import { renderIssue } from './render-issue.ts';
 import { formatTrackingCode, parseTrackingCode, trackingHash } from './tracking-code.ts';
@@ -50,8 +53,18 @@ export interface SubmissionServiceDeps {
   backoff?: BackoffPolicy;
   /** Called after each delivery that opened a new issue, e.g. triage on the local tracker. Failures are logged, never fatal. */
   afterDeliver?: (issueNumber: number, issue: TrackerIssue) => Promise<unknown> | unknown;
+  /**
+   * The account this service opens issues as. A redelivery takes an issue carrying the code as its own only when
+   * this account opened it: anyone can write a code into an issue of their own (issue 11, forgery).
+   */
+  intakeLogin?: string;
   /** Called with the issue of every recorded delivery (the /track index learns the issue's first status). */
   onDelivered?: (issue: TrackerIssue) => Promise<unknown> | unknown;
+  /**
+   * Writes that belong to a new submission, run in the transaction that stores it (the runtime: the reply address,
+   * sealed attachments and the receipt in the mail queue), so none exists without the submission or twice.
+   */
+  onAccepted?: (w: DatabaseSync, accepted: { job: OutboxJob; input: SubmitInput }) => void;
 }
 
 export interface SubmitInput {
@@ -60,6 +73,14 @@ export interface SubmitInput {
   key: string;
   /** Title of the announcement objected to, when known. */
   objectionTitle?: string;
+  /** How it reached the bureau (default the web form). */
+  source?: SourceKey;
+  /** False when nobody ticked a category (a letter without the form): triage decides, the record says none. */
+  categoryGiven?: boolean;
+  /** Notes for staff shown in the issue (free of personal data), e.g. how a mail was read. */
+  notes?: string[];
+  /** Files that came with it (mail attachments): sealed in the store; the issue lists names (redacted) and sizes. */
+  attachments?: { filename: string; contentType: string; size: number; content: Buffer }[];
 }
 
 class DeliveryTimeoutError extends Error {
@@ -118,7 +139,9 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
 
   async function deliverOnce(job: OutboxJob, mayExist: boolean): Promise<boolean> {
     const tracker = await deps.tracker();
-    const existing = mayExist ? await tracker.findIssueByMarker(job.trackingCode) : null;
+    const found = mayExist ? await tracker.findIssueByMarker(job.trackingCode) : null;
+    const existing = found && (!deps.intakeLogin || found.author === deps.intakeLogin) ? found : null;
+    if (found && !existing) log('warn', `${job.trackingCode}: #${found.number} 含有此查询码，但不是本系统账号（${deps.intakeLogin}）登记的，不作为本意见`);
     const issue = existing ?? (await tracker.createIssue({ ...job.issue, marker: job.trackingCode }));
     await deps.outbox.markDelivered(job.hash, { issueNumber: issue.number, url: issue.url, deliveredAt: now().toISOString() });
     waiting.delete(job.hash);
@@ -204,12 +227,16 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       for (let attempt = 0; attempt < 20; attempt++) {
         const hash = trackingHash(secret, input.key, attempt);
         const trackingCode = formatTrackingCode(prefix, year, hash);
-        const issue = renderIssue({ submission: shown, trackingCode, key: keyHash, receivedAt, deadline, office, warnings, objectionTitle: input.objectionTitle });
+        const issue = renderIssue({
+          submission: shown, trackingCode, key: keyHash, receivedAt, deadline, office, warnings, objectionTitle: input.objectionTitle,
+          source: input.source, categoryGiven: input.categoryGiven, notes: input.notes,
+          attachments: input.attachments?.map((a) => ({ filename: redact(a.filename, { keep }).text, size: a.size })),
+        });
         const job: OutboxJob = {
           v: 1, hash, trackingCode, keyHash, receivedAt, category: s.category, office, deadline, warnings,
           issue: { title: issue.title, body: issue.body, labels: issue.labels },
         };
-        const claimed = await deps.outbox.claim(job, contentHash, sealedPersonal);
+        const claimed = await deps.outbox.claim(job, contentHash, sealedPersonal, deps.onAccepted && ((w) => deps.onAccepted!(w, { job, input })));
         if (!claimed.created) {
           if (claimed.reason === 'code-taken') continue; // another submission owns this code: take the next
           return repeatOf({ job: claimed.existing, contentHash: claimed.contentHash }, contentHash); // a racing twin won
