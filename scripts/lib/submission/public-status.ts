@@ -10,6 +10,8 @@ import { categoryLabel, flags, keyFromLabels, officeLabel } from '../labels.ts';
 import type { IssueStatus } from '../store/issue-status.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import type { OutboxJob } from './outbox.ts';
+import type { VerdictRecord } from '../../../schemas/verdict.ts';
+import { redoDue } from '../verdict/plan.ts';
 
 export const stages = {
   /** In the outbox: accepted, not yet in the tracker. */
@@ -20,6 +22,8 @@ export const stages = {
   'in-progress': { zh: '办理中', explain: '承办部门正在研究办理。' },
   /** A public reply was given. */
   replied: { zh: '已答复', explain: '已作出答复，答复内容已公开或将于网站更新后公开。' },
+  /** The submitter was not satisfied with the reply: handled again (labels.ts flags.redo, scripts/lib/verdict/plan.ts). */
+  redo: { zh: '再次办理', explain: '您对答复不满意，承办部门正在重新研究办理，将在新的答复期限前再次答复。' },
   /** Closed. */
   closed: { zh: '已办结', explain: '该意见已办结。' },
 } as const;
@@ -40,7 +44,16 @@ export interface PublicStatus {
 
 export const replyPath = (trackingCode: string) => `/replies/${trackingCode.toLowerCase()}/`;
 
-export function publicStatus(job: OutboxJob, issue: IssueStatus | null, ctx: { bureau: Bureau; calendar: WorkCalendar }): PublicStatus {
+/**
+ * `verdict`: the submitter's verdict on /track (scripts/lib/store/verdicts.ts). A round of handling again that their
+ * 不满意 started is due `replyDays` after it (scripts/lib/verdict/plan.ts redoDue); one started after a phone
+ * follow-up is not known here, and shows no due date rather than the first, passed one.
+ */
+export function publicStatus(
+  job: OutboxJob,
+  issue: IssueStatus | null,
+  ctx: { bureau: Bureau; calendar: WorkCalendar; verdict?: Pick<VerdictRecord, 'verdict' | 'changedAt'> | null },
+): PublicStatus {
   const { trackingCode, receivedAt } = job;
   const labelled = issue ? keyFromLabels<CategoryKey>(issue.labels, categoryLabel, categoryKeys) : undefined;
   const category = labelled ?? job.category;
@@ -50,6 +63,7 @@ export function publicStatus(job: OutboxJob, issue: IssueStatus | null, ctx: { b
   if (issue) {
     if (issue.state === 'closed') stage = 'closed';
     else if (issue.labels.includes(flags.replied)) stage = 'replied';
+    else if (issue.labels.includes(flags.redo)) stage = 'redo';
     else if (assigned) stage = 'in-progress';
     else stage = 'registered';
   }
@@ -60,7 +74,12 @@ export function publicStatus(job: OutboxJob, issue: IssueStatus | null, ctx: { b
     receivedDay: chinaDate(new Date(receivedAt)),
     category,
     office,
-    deadline: dueDate(ctx.bureau, ctx.calendar, receivedAt, category),
+    deadline:
+      stage !== 'redo'
+        ? dueDate(ctx.bureau, ctx.calendar, receivedAt, category)
+        : ctx.verdict?.verdict === 'unsatisfied'
+          ? redoDue(ctx.bureau, ctx.calendar, ctx.verdict.changedAt, category).due
+          : null,
     replyUrl: replied ? replyPath(trackingCode) : null,
   };
 }

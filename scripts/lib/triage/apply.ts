@@ -44,6 +44,9 @@ export async function applyOperations(port: TrackerPort, issue: number, operatio
       case 'close':
         await port.updateIssue(issue, { state: 'closed' });
         break;
+      case 'reopen':
+        await port.updateIssue(issue, { state: 'open' });
+        break;
     }
     performed++;
   }
@@ -63,5 +66,7 @@ export function describeOperation(op: Operation): string {
       return `update comment ${op.id} (${op.body.length} chars)`;
     case 'close':
       return 'close issue';
+    case 'reopen':
+      return 'reopen issue';
   }
 }

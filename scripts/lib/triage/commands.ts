@@ -1,6 +1,7 @@
 /**
  * Staff commands in issue comments (contracts.md): `/category`, `/assign`, `/escalate`, `/reserve`,
- * `/outcome`, `/reply`, `/close`, and `/confirm` for an opinion labelled 待核实 (issue 11). Parsing and the
+ * `/outcome`, `/reply`, `/close`, `/confirm` for an opinion labelled 待核实 (issue 11), and `/revisit` to record a
+ * phone follow-up of the submitter's verdict on the reply (issue 14, 好差评). Parsing and the
  * label/state effects are pure; run.ts checks the author's permission (write and above only) and applies the plan.
  *
  * Syntax: a command starts a line. `/reply` takes everything after it to the end of the comment as the public
@@ -16,11 +17,15 @@ import {
   categories, categoryKeys, keyByZh, offices, officeKeys, outcomes, outcomeKeys,
   type CategoryKey, type OfficeKey, type OutcomeKey,
 } from '../../../schemas/common.ts';
-import { categoryLabel, flags, officeLabel, outcomeLabel } from '../labels.ts';
+import { verdictKeys, verdicts, type VerdictKey } from '../../../schemas/verdict.ts';
+import { categoryLabel, flags, officeLabel, outcomeLabel, revisitLabel } from '../labels.ts';
+import { redactText } from '../redact.ts';
+import { neutraliseInline } from '../submission/neutralise.ts';
+import type { Revisit } from '../verdict/plan.ts';
 import type { TriageState } from './state.ts';
 import type { Trust } from './trust.ts';
 
-export const commandNames = ['category', 'assign', 'escalate', 'reserve', 'outcome', 'reply', 'close', 'confirm'] as const;
+export const commandNames = ['category', 'assign', 'escalate', 'reserve', 'outcome', 'reply', 'close', 'confirm', 'revisit'] as const;
 export type CommandName = (typeof commandNames)[number];
 
 export interface Command {
@@ -87,6 +92,26 @@ export function parseOutcomeArg(arg: string): OutcomeKey | undefined {
   return keyByZh(outcomes, a);
 }
 
+/**
+ * `/revisit 满意|基本满意|不满意 备注`: the verdict (its Chinese name or key) and the rest of the line as the note.
+ * The longer name is tried first, so 基本满意 is never read as 满意 with a note starting 基本.
+ */
+export function parseRevisitArg(arg: string): { verdict: VerdictKey; note: string | null } | undefined {
+  const a = arg.trim();
+  const byLength = [...verdictKeys].sort((x, y) => verdicts[y].zh.length - verdicts[x].zh.length);
+  for (const k of byLength) {
+    for (const word of [verdicts[k].zh, k]) {
+      if (!a.toLowerCase().startsWith(word.toLowerCase())) continue;
+      const rest = a.slice(word.length);
+      // The verdict must end there: `满意度` is not a verdict, `满意，已回访` and `满意 已回访` are.
+      if (rest && /^[A-Za-z0-9_\u4e00-\u9fff]/.test(rest)) continue;
+      const note = rest.replace(/^[\s,，:：;；、。.-]+/, '').trim();
+      return { verdict: k, note: note || null };
+    }
+  }
+  return undefined;
+}
+
 const options = <K extends string>(table: Record<K, { zh: string }>) => (Object.keys(table) as K[]).map((k) => `${k}（${table[k].zh}）`).join('、');
 
 export interface CommandEffect {
@@ -98,6 +123,8 @@ export interface CommandEffect {
   state: TriageState;
   /** Commands that could not be carried out, with the reason (told to the author). */
   errors: string[];
+  /** Phone follow-ups recorded with /revisit, in order (their effect on the verdict comment: verdict/plan.ts). */
+  revisits: Revisit[];
 }
 
 export interface CommandContext {
@@ -125,6 +152,7 @@ export function applyCommands(commands: Command[], ctx: CommandContext): Command
   const add = new Set<string>();
   const remove = new Set<string>();
   const errors: string[] = [];
+  const revisits: Revisit[] = [];
   let close = false;
   const put = (label: string) => {
     remove.delete(label);
@@ -235,11 +263,26 @@ export function applyCommands(commands: Command[], ctx: CommandContext): Command
         close = true;
         log('关闭议题');
         break;
+      case 'revisit': {
+        const visit = parseRevisitArg(cmd.arg);
+        if (!visit) {
+          errors.push(`\`${cmd.raw}\`：请写明回访结果，可用 ${Object.values(verdicts).map((v) => v.zh).join('、')}，后面可加备注，例如 \`/revisit 满意 已电话回访\``);
+          break;
+        }
+        for (const k of verdictKeys) if (k !== visit.verdict) take(revisitLabel(k));
+        put(revisitLabel(visit.verdict));
+        // The note goes to the tracker (GitHub, abroad): no names or numbers heard on the phone (issue 12).
+        const note = visit.note ? redactText(visit.note, { keep: [ctx.bureau.contact.phone, ctx.bureau.contact.email].filter((x): x is string => Boolean(x)) }) : null;
+        revisits.push({ verdict: visit.verdict, note, at: ctx.at, by: ctx.author });
+        // Shown in the bot's triage comment: made inert like any typed text (no mention is repeated by the bot).
+        log(`电话回访：${verdicts[visit.verdict].zh}${note ? `（${neutraliseInline(note)}）` : ''}${visit.verdict === 'unsatisfied' ? '，转为再次办理' : ''}`);
+        break;
+      }
     }
   }
   state.added = [...managed].filter((l) => labels.has(l)).sort();
   state.handled = [...state.handled, ctx.commentId].slice(-100);
-  return { labels: [...labels], add: [...add], remove: [...remove], close, state, errors };
+  return { labels: [...labels], add: [...add], remove: [...remove], close, state, errors, revisits };
 }
 
 /** Hidden marker on the bot's answers to a command comment, so a re-delivered webhook does not answer twice. */

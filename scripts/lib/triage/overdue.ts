@@ -29,6 +29,11 @@ export interface OverdueContext {
   calendar: WorkCalendar;
   /** Today in China, YYYY-MM-DD. */
   today: string;
+  /**
+   * The due date of the round of handling again in force (再次办理 after a 不满意 verdict, from the verdict comment:
+   * scripts/lib/verdict/plan.ts), which replaces the first one; the round's start took 逾期 and 逾期督办 off.
+   */
+  redoDue?: string | null;
 }
 
 export function planOverdue(issue: TrackerIssue, opinion: OpinionRecord | null, ctx: OverdueContext): OverduePlan {
@@ -39,7 +44,8 @@ export function planOverdue(issue: TrackerIssue, opinion: OpinionRecord | null, 
   const category = keyFromLabels(issue.labels, categoryLabel, categoryKeys) ?? opinion.selectedCategory;
   if (!category) return { ...base, skipped: '尚未分类（先运行分拣）' };
   const office = keyFromLabels(issue.labels, officeLabel, officeKeys) ?? ctx.bureau.routing[category];
-  const due = dueDate(ctx.bureau, ctx.calendar, opinion.receivedAt, category);
+  const redo = issue.labels.includes(flags.redo) && ctx.redoDue ? ctx.redoDue : null;
+  const due = redo ?? dueDate(ctx.bureau, ctx.calendar, opinion.receivedAt, category);
   if (ctx.today <= due) return { ...base, due, skipped: `未到期（${due}）` };
 
   const late = workdaysBetween(ctx.calendar, due, ctx.today);
@@ -52,7 +58,9 @@ export function planOverdue(issue: TrackerIssue, opinion: OpinionRecord | null, 
   const lines: string[] = [];
   if (remind) {
     lines.push(
-      `⏰ **逾期提醒**：本意见的答复期限是 **${due}**（${categories[category].zh} ${ctx.bureau.replyDays[category]} 个工作日），现已逾期。`,
+      redo
+        ? `⏰ **逾期提醒**：本意见再次办理的答复期限是 **${due}**（提交人对答复不满意后 ${categories[category].zh} ${ctx.bureau.replyDays[category]} 个工作日），现已逾期。`
+        : `⏰ **逾期提醒**：本意见的答复期限是 **${due}**（${categories[category].zh} ${ctx.bureau.replyDays[category]} 个工作日），现已逾期。`,
       `请${officeName}尽快办理，并用 \`/reply <答复正文>\` 给出答复、\`/outcome <办理结果>\` 登记结果。`,
     );
   }

@@ -31,7 +31,9 @@ export type Operation =
   | { kind: 'removeLabel'; label: string }
   | { kind: 'createComment'; body: string }
   | { kind: 'updateComment'; id: number; body: string }
-  | { kind: 'close' };
+  | { kind: 'close' }
+  /** Opens a closed issue again: the submitter was not satisfied with the reply (再次办理, scripts/lib/verdict/plan.ts). */
+  | { kind: 'reopen' };
 
 export interface TriagePlan {
   issue: number;

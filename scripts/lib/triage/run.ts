@@ -25,6 +25,7 @@ import { readClaim } from './parse.ts';
 import { planTriage, planUnverified, skippedPlan, type Operation, type TriagePlan } from './plan.ts';
 import { emptyState, findTriageComment, parseState } from './state.ts';
 import { contentDigest, createVerifier, type BotLogins, type Verification } from './trust.ts';
+import { findVerdictComment, parseVerdictState, planRevisit, redoActive } from '../verdict/plan.ts';
 import type { OpinionRecord } from '../../../schemas/opinion.ts';
 import { officeKeys } from '../../../schemas/common.ts';
 
@@ -173,10 +174,20 @@ export async function handleComment(
       if (o.kind === 'removeLabel') final.delete(o.label);
       if (o.kind === 'addLabels') o.labels.forEach((l) => final.add(l));
     }
+    // Phone follow-ups (/revisit): the one verdict comment, and for 不满意 a round of handling again (verdict/plan.ts).
+    const visit = effect.revisits.length
+      ? planRevisit({ issue, comments, bots: deps.bots, bureau: deps.bureau, calendar: deps.calendar, labels: [...final], revisits: effect.revisits })
+      : null;
+    if (visit) {
+      final.clear();
+      for (const l of visit.labels) final.add(l);
+    }
     const ops: Operation[] = issue.labels.filter((l) => !final.has(l)).map((label) => ({ kind: 'removeLabel', label }));
     const add = [...final].filter((l) => !issue.labels.includes(l));
     if (add.length) ops.push({ kind: 'addLabels', labels: add });
     if (effect.close && issue.state !== 'closed') ops.push({ kind: 'close' });
+    else if (visit?.reopen) ops.push({ kind: 'reopen' });
+    if (visit) ops.push(...visit.operations.filter((o) => o.kind === 'createComment' || o.kind === 'updateComment'));
     ops.push(...triage.operations.filter((o) => o.kind === 'createComment' || o.kind === 'updateComment'));
     if (effect.errors.length) ops.push({ kind: 'createComment', body: errorNote(comment.id, effect.errors) });
     result.operations = ops;
@@ -201,9 +212,12 @@ export async function checkOverdue(port: TrackerPort, deps: TriageDeps & { today
   for (const issue of issues.sort((a, b) => a.number - b.number)) {
     // Closed and answered issues need no verification (and no reads).
     const v: Verification | null = issue.state === 'closed' || issue.labels.includes(flags.replied) ? null : await verify(issue);
+    // Handled again (再次办理): the new due date is the one in the verdict comment (verdict/plan.ts).
+    const redo = v?.status === 'trusted' && redoActive(issue.labels) ? findVerdictComment(await port.listComments(issue.number), deps.bots) : undefined;
+    const redoDue = redo ? (parseVerdictState(redo.body)?.redo?.due ?? null) : null;
     const plan: OverduePlan = v?.status === 'unverified'
       ? { issue: issue.number, skipped: '待核实：工作人员尚未用 /confirm 核实，不计算答复期限', due: null, lateWorkdays: 0, operations: [] }
-      : planOverdue(issue, v?.status === 'trusted' ? v.opinion : null, { bureau: deps.bureau, calendar: deps.calendar, today });
+      : planOverdue(issue, v?.status === 'trusted' ? v.opinion : null, { bureau: deps.bureau, calendar: deps.calendar, today, redoDue });
     if (out.budgetExhausted) {
       if (plan.operations.length) out.plans.push({ ...plan, applied: false, skipped: '操作预算已用完，下次运行继续' });
       continue;
