@@ -6,19 +6,22 @@
  *   --add <ref> "<填报人>" "<联系方式>"   store the contact of an opinion received offline (sealed here first)
  *   --erase <ref>                        erase it at the submitter's request (the opinion and reply stay)
  *   --log [N]                            the access log (the person in charge)
+ *   --attachments [folder]               also save the attachments of a mailed opinion (default: current folder)
  *   --json                               machine-readable output
  */
 import { parseArgs } from 'node:util';
 import { parseRecordRef } from './lib/personal/staff-api.ts';
 import { localRecords, remoteRecords, type RecordsClient } from './lib/personal/records-client.ts';
-import { openSealed, seal } from './lib/sealed.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { openSealed, openSealedText, seal } from './lib/sealed.ts';
 import { loadOpeningKey, loadSealingKey } from './lib/sealed-fs.ts';
 import { dataPaths } from './lib/data-dir.ts';
 import { openDataStore } from './lib/store/data-store-fs.ts';
 import { createPersonalRecords } from './lib/store/personal-records.ts';
 import { renderContact } from './lib/personal/contact-view.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { add: { type: 'boolean' }, erase: { type: 'boolean' }, log: { type: 'boolean' }, json: { type: 'boolean' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { add: { type: 'boolean' }, erase: { type: 'boolean' }, log: { type: 'boolean' }, json: { type: 'boolean' }, attachments: { type: 'string' } } });
 const usage = '用法：npm run --silent contact -- <查询码 | #议题编号> [--json] | --add <查询码|#编号> "<填报人>" "<联系方式>" | --erase <查询码|#编号> | --log [条数]';
 const env = process.env;
 const client: RecordsClient =
@@ -47,8 +50,19 @@ try {
     if (!record.sealed) {
       console.log(`${record.ref} 的个人信息已于 ${record.erasedAt} 删除（${record.erasedWhy === 'retention' ? '超过保存期限' : '应本人要求'}）。`);
     } else {
-      const opened = openSealed(record.sealed, loadOpeningKey(env));
+      const key = loadOpeningKey(env);
+      const opened = openSealed(record.sealed, key);
       console.log(values.json ? JSON.stringify({ ref: record.ref, ...opened }) : renderContact(record.ref, opened));
+      if (values.attachments !== undefined) {
+        const dir = resolve(process.env.INIT_CWD ?? process.cwd(), values.attachments || '.');
+        mkdirSync(dir, { recursive: true });
+        for (const a of record.attachments ?? []) {
+          const file = JSON.parse(openSealedText(a.sealed, key)) as { filename: string; content: string };
+          const path = join(dir, `${a.id}-${basename(file.filename).replace(/[\\/:*?"<>|]/g, '_')}`);
+          writeFileSync(path, Buffer.from(file.content, 'base64'));
+          console.log(`附件已保存：${path}`);
+        }
+      } else if (record.attachments?.length) console.log(`\n另有 ${record.attachments.length} 个附件：加 --attachments <文件夹> 保存到本机。`);
     }
   }
 } catch (e) {

@@ -42,6 +42,13 @@ server.on('error', (e) => {
   console.error(`服务器未启动：${e.message}`);
   process.exit(1);
 });
-server.listen(Number(process.env.PORT), process.env.HOST, () => {
-  console.log(`站点已启动: http${tls ? 's' : ''}://${process.env.HOST}:${process.env.PORT}/`);
+server.listen(Number(process.env.PORT), process.env.HOST, async () => {
+  // Start the runtime now (store, retries, mailbox, mail queue), not on the first visitor's request.
+  const base = `http${tls ? 's' : ''}://${process.env.HOST}:${process.env.PORT}`;
+  const ready = await fetch(`${base}/api/health`).then(async (r) => ({ ok: r.ok, body: await r.text() }), (e: Error) => ({ ok: false, body: e.message }));
+  if (!ready.ok) {
+    console.error(`服务器未启动：${ready.body}`);
+    process.exit(1);
+  }
+  console.log(`站点已启动: ${base}/`);
 });

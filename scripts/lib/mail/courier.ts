@@ -14,7 +14,8 @@ import type { SubmitInput } from '../submission/service.ts';
 import { shouldSendReceipt } from './inbound.ts';
 import { composeReceipt, composeSms, type MailIdentity, type OriginalMessage, type OutgoingMail } from './outbound.ts';
 import { mobileNumber, SmsGatewayError, type SmsGateway, type SmsMessage } from './sms.ts';
-import { classifyMailError, MailTransportError, nextMailAttempt, type MailTransport } from './transport.ts';
+import { classifyMailError, defaultMailRetryPolicy, MailTransportError, nextMailAttempt, type MailRetryPolicy, type MailTransport } from './transport.ts';
+export { defaultMailRetryPolicy };
 import type { KeyObject } from 'node:crypto';
 
 /** What the queue holds for one message, encrypted. */
@@ -95,7 +96,16 @@ export interface Courier {
   deliverDue(limit?: number): Promise<{ sent: number; retry: number; failed: number }>;
 }
 
-export function createCourier(deps: { outgoing: Outgoing; crypt: ServerCrypt; transport: MailTransport | null; sms: SmsGateway | null; now?: () => Date; log: (level: 'info' | 'warn', m: string) => void }): Courier {
+export function createCourier(deps: {
+  outgoing: Outgoing;
+  crypt: ServerCrypt;
+  transport: MailTransport | null;
+  sms: SmsGateway | null;
+  /** Retry policy (default: from a minute up to six hours, for three days). */
+  retry?: MailRetryPolicy;
+  now?: () => Date;
+  log: (level: 'info' | 'warn', m: string) => void;
+}): Courier {
   const now = deps.now ?? (() => new Date());
   let busy = false;
   return {
@@ -138,7 +148,7 @@ export function createCourier(deps: { outgoing: Outgoing; crypt: ServerCrypt; tr
     } catch (e) {
       const error =
         e instanceof SmsGatewayError ? new MailTransportError(e.message, e.transient ? 'transient' : 'permanent') : e instanceof MailTransportError ? e : classifyMailError(e);
-      const decision = nextMailAttempt({ attempts: m.attempts + 1, createdAt: m.createdAt }, error, now());
+      const decision = nextMailAttempt({ attempts: m.attempts + 1, createdAt: m.createdAt }, error, now(), deps.retry);
       if (decision.action === 'retry') {
         await deps.outgoing.markRetry(m.key, decision.at.getTime(), error.message);
         deps.log('warn', `${m.key}: 发送失败，${decision.at.toISOString()} 重试：${error.message}`);

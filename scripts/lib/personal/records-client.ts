@@ -15,6 +15,8 @@ export interface FetchedRecord {
   createdAt: string;
   erasedAt: string | null;
   erasedWhy?: string | null;
+  /** Sealed mail attachments. */
+  attachments?: { id: number; size: number; sealed: string }[];
 }
 
 export interface RecordsClient {
@@ -73,7 +75,7 @@ export function localRecords(records: PersonalRecords, where: string): RecordsCl
       const r = records.find(ref);
       if (!r) return null;
       await records.logRead(ref, who);
-      return r;
+      return { ...r, attachments: r.trackingCode ? records.attachments(r.trackingCode) : [] };
     },
     async add(ref, sealed) {
       await records.add(ref, sealed, who);

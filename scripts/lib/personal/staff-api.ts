@@ -4,7 +4,7 @@
  * locally (npm run contact); the private key never reaches the server. Every answer that hands out or changes a
  * record is logged with who, when and which record, and so is every refusal of a token.
  *
- *   GET    /api/staff/records/<查询码 | 议题编号>   → { ref, sealed, createdAt, erasedAt }
+ *   GET    /api/staff/records/<查询码 | 议题编号>   → { ref, sealed, attachments: [{ id, size, sealed }], createdAt, erasedAt }
  *   PUT    /api/staff/records/<…>   { "sealed": "sealed1.…" }   (offline opinions staff entered by hand)
  *   DELETE /api/staff/records/<…>   erase at the submitter's request
  *   GET    /api/staff/access-log?limit=N   (lead tokens only)
@@ -56,7 +56,8 @@ export async function handleRecordRequest(
       const record = deps.records.find(ref);
       if (!record) return fail(404, `没有 ${req.ref} 的个人信息记录`);
       await deps.records.logRead(ref, who);
-      return { status: 200, body: { ref: record.ref, sealed: record.sealed, createdAt: record.createdAt, erasedAt: record.erasedAt, erasedWhy: record.erasedWhy } };
+      const attachments = record.trackingCode ? deps.records.attachments(record.trackingCode) : [];
+      return { status: 200, body: { ref: record.ref, sealed: record.sealed, attachments, createdAt: record.createdAt, erasedAt: record.erasedAt, erasedWhy: record.erasedWhy } };
     }
     case 'PUT': {
       const sealed = (req.body as { sealed?: unknown } | undefined)?.sealed;

@@ -39,6 +39,8 @@ export function insertSubmissionRecord(w: DatabaseSync, trackingCode: string, se
 
 export interface PersonalRecords {
   find(ref: RecordRef): PersonalRecord | null;
+  /** The sealed attachments of a mailed opinion (empty once erased). */
+  attachments(trackingCode: string): { id: number; size: number; sealed: string }[];
   /** Adds (or replaces, while not erased) the sealed contact of an opinion staff entered by hand. */
   add(ref: RecordRef, sealed: string, who: Who): Promise<PersonalRecord>;
   /** Erases the sealed data (the opinion, its reply and the statistics stay). */
@@ -95,6 +97,9 @@ export function createPersonalRecords(store: Store, now: () => Date = () => new 
 
   return {
     find,
+    attachments(trackingCode) {
+      return db.prepare('SELECT id, size, sealed FROM attachments WHERE tracking_code = ? AND sealed IS NOT NULL ORDER BY id').all(trackingCode).map((r) => ({ ...r }) as unknown as { id: number; size: number; sealed: string });
+    },
     async add(ref, sealed, who) {
       await store.write((w) => {
         const existing = find(ref);
@@ -117,6 +122,13 @@ export function createPersonalRecords(store: Store, now: () => Date = () => new 
         w.prepare(`UPDATE personal_records SET sealed = NULL, erased_at = ?, erased_why = ? WHERE ${existing.trackingCode ? 'tracking_code = ?' : 'issue_number = ?'}`).run(
           now().toISOString(), why, existing.trackingCode ?? existing.issueNumber,
         );
+        // Everything else personal kept for the same opinion goes with it: where to write back, mail waiting to go
+        // out, and the attachments of a mailed opinion.
+        if (existing.trackingCode) {
+          w.prepare('UPDATE reply_addresses SET address = NULL, thread = NULL WHERE tracking_code = ?').run(existing.trackingCode);
+          w.prepare("UPDATE outgoing SET payload = NULL, status = 'failed', last_error = '个人信息已删除' WHERE tracking_code = ? AND status = 'pending'").run(existing.trackingCode);
+          w.prepare('UPDATE attachments SET sealed = NULL WHERE tracking_code = ?').run(existing.trackingCode);
+        }
         log(w, why === 'retention' ? 'purge' : 'erase', refText(ref), who);
         return true;
       });

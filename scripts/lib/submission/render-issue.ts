@@ -156,7 +156,7 @@ export function renderIssue(input: IssueInput): RenderedIssue {
     parts.push(
       section(
         issueHeadings.attachments,
-        [...input.attachments.map((a) => `- ${neutraliseInline(a.filename)}（${kb(a.size)}）`), '', `附件保存在局方服务器，工作人员可运行 \`npm run --silent contact -- ${input.trackingCode} --attachments\` 取回。`].join('\n'),
+        [...input.attachments.map((a) => `- ${neutraliseInline(a.filename)}（${kb(a.size)}）`), '', `附件保存在局方服务器，工作人员可运行 \`npm run --silent contact -- ${input.trackingCode} --attachments <文件夹>\` 取回。`].join('\n'),
       ),
     );
   }

@@ -24,6 +24,8 @@
  *   OUTBOX_RETRY_BASE_MS, OUTBOX_RETRY_MAX_MS   retry backoff (default 5000, 600000)
  *   OUTBOX_FSYNC               `0` to skip fsync (benchmarks of the raw path only; default on)
  *   SUBMIT_TRIAGE              `off` to skip in-process triage after local deliveries (default on)
+ *   MAIL_IMAP_URL, MAIL_SMTP_URL, MAIL_FROM, MAIL_POLL_SECONDS, MAIL_MAX_BYTES, MAIL_AUTHSERV_IDS, MAIL_RETRY_BASE_MS,
+ *   SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN, SMS_GATEWAY_TEMPLATE   the dedicated mailbox and writing back (mail/config.ts)
  *   CAPTCHA_VERIFY_URL, CAPTCHA_SECRET[, CAPTCHA_SCRIPT_URL, CAPTCHA_SITE_KEY]   optional CAPTCHA (captcha.ts)
  */
 import type { Bureau } from '../../../schemas/bureau.ts';
@@ -38,6 +40,18 @@ import { createPersonalRecords, type PersonalRecords } from '../store/personal-r
 import { createStaffTokens, type StaffTokens } from '../store/staff-tokens.ts';
 import { createUsedFormTokens } from '../store/used-form-tokens.ts';
 import { purgePersonalData } from '../personal/retention.ts';
+import { createClassifier } from '../classify/classifier.ts';
+import { dataPaths } from '../data-dir.ts';
+import { mailConfigFromEnv } from '../mail/config.ts';
+import { acceptedWrites, createCourier, defaultMailRetryPolicy, type Courier, type CourierDeps, type MailOrigin } from '../mail/courier.ts';
+import { createMailboxReader } from '../mail/imap-fs.ts';
+import type { MailIdentity } from '../mail/outbound.ts';
+import { pollMailbox as pollMailboxOnce } from '../mail/poller.ts';
+import { queueReplyMessages } from '../mail/replies-out.ts';
+import { createHttpSmsGateway } from '../mail/sms.ts';
+import { createMailTransport } from '../mail/transport-fs.ts';
+import { createOutgoing, type Outgoing } from '../store/outgoing.ts';
+import { createServerCrypt } from '../store/server-crypt.ts';
 import { createTrackerFromEnv, trackerKind, type TrackerKind } from '../tracker/from-env.ts';
 import { createLocalTracker } from '../tracker/local.ts';
 import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
@@ -115,6 +129,14 @@ export interface SubmissionRuntime {
   trackerKind: TrackerKind;
   tracker: () => Promise<TrackerPort>;
   store: Store;
+  /** Mail and SMS to submitters waiting or sent (the courier sends them). */
+  outgoing: Outgoing;
+  /** Sends what the outgoing queue holds (the loop below does it every few seconds). */
+  courier: Courier;
+  /** Reads the dedicated mailbox once (null when MAIL_IMAP_URL is not set); the loop below polls it. */
+  pollMailbox: (() => Promise<unknown>) | null;
+  /** Queues the answer mails/SMS of newly answered opinions (the loop does it twice a minute). */
+  queueReplies: () => Promise<number>;
   /** Form tokens already used (one submission per token). */
   oneTimeTokens: OneTimeTokens;
   /** The /track index of GitHub issues (the local tracker is read directly). */
@@ -156,6 +178,28 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
   if (!local && !env.SUBMISSION_BOT_LOGIN) log('warn', '未设置 SUBMISSION_BOT_LOGIN（本服务器 GITHUB_TOKEN 所属账号）：分拣工作流会把网页提交的意见都标为“待核实”');
   const issueIndex = createIssueStatusIndex(store);
   const records = createPersonalRecords(store);
+  const issueStatus = async (number: number): Promise<IssueStatus | null> => {
+    if (local) {
+      const issue = await local.getIssue(number);
+      return issue && { state: issue.state, labels: issue.labels, updatedAt: issue.updatedAt, closedAt: issue.closedAt };
+    }
+    return issueIndex.get(number);
+  };
+
+  // Writing back to submitters (issue 14): receipts and answers by mail (SMTP, or .eml files under DATA_DIR/mail
+  // when no SMTP is configured) or SMS, through the store's outgoing queue; the dedicated mailbox read over IMAP.
+  const mail = mailConfigFromEnv(env, { dataDir: dataPaths(env).root, bureauEmail: bureau.contact.email, bureauName: bureau.name });
+  const crypt = createServerCrypt(secret);
+  const identity: MailIdentity | null = mail.from ? { from: mail.from, siteUrl: bureau.siteUrl, bureau: { name: bureau.name, shortName: bureau.shortName, contact: bureau.contact } } : null;
+  const courierDeps: CourierDeps = { crypt, secret, identity, sealingKey };
+  const mailOrigins = new Map<string, MailOrigin>();
+  const outgoing = createOutgoing(store);
+  const transport = createMailTransport({ smtpUrl: mail.smtpUrl ?? undefined, mailDir: mail.mailDir });
+  if (transport.kind === 'eml') log('info', `未配置 MAIL_SMTP_URL：发给提交人的邮件写入 ${mail.mailDir}（.eml 文件）`);
+  const courier = createCourier({
+    outgoing, crypt, transport, sms: mail.sms ? createHttpSmsGateway(mail.sms) : null, log,
+    retry: { ...defaultMailRetryPolicy, baseMs: int(env.MAIL_RETRY_BASE_MS, defaultMailRetryPolicy.baseMs, 'MAIL_RETRY_BASE_MS') },
+  });
 
   // In-process triage after local deliveries, so the offline `npm start` flow is triaged too (contracts.md);
   // on GitHub the workflow does it. Bounded so a burst of submissions cannot queue unbounded work.
@@ -180,10 +224,23 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     backoff: config.backoff,
     afterDeliver,
+    onAccepted: acceptedWrites(courierDeps, mailOrigins),
     // On GitHub only when configured: guessing wrong would turn a lost answer into a second issue.
     intakeLogin: local ? 'feedback-bot' : env.SUBMISSION_BOT_LOGIN || undefined,
     onDelivered: local ? undefined : (issue) => issueIndex.record([{ number: issue.number, state: issue.state, labels: issue.labels, updatedAt: issue.updatedAt, closedAt: issue.closedAt }]),
   });
+
+  const queueReplies = () =>
+    identity ? queueReplyMessages({ store, crypt, courier: courierDeps, identity, tracker, issueStatus, budget: 20 }) : Promise.resolve(0);
+  const reader = mail.imap ? createMailboxReader(mail.imap) : null;
+  const classifier = reader ? createClassifier({ routing: bureau.routing, codeList }) : null;
+  const pollMailbox = reader
+    ? () =>
+        pollMailboxOnce({
+          reader, store, service, outgoing, courier: courierDeps, identity, origins: mailOrigins, log,
+          inbound: { ownAddresses: mail.ownAddresses, trustedAuthServIds: mail.trustedAuthServIds, maxBytes: mail.imap!.maxBytes, codePrefix: bureau.codePrefix, classify: (o) => classifier!.classify({ ...o, selected: null }).category },
+        })
+    : null;
 
   const timers: NodeJS.Timeout[] = [];
   if (options.retryLoop ?? true) {
@@ -236,6 +293,26 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     };
     timers.push(setInterval(purge, 6 * 3600_000));
     void purge();
+    // The outgoing queue every few seconds; answered opinions twice a minute; the mailbox as configured.
+    const every = (ms: number, what: string, f: () => Promise<unknown>) => {
+      let running = false;
+      const run = async () => {
+        if (running) return;
+        running = true;
+        try {
+          await f();
+        } catch (e) {
+          log('warn', `${what}失败：${(e as Error).message}`);
+        } finally {
+          running = false;
+        }
+      };
+      timers.push(setInterval(run, ms));
+      void run();
+    };
+    every(2000, '发送邮件和短信', () => courier.deliverDue());
+    every(30_000, '准备答复通知', queueReplies);
+    if (pollMailbox) every(mail.pollSeconds * 1000, '读取专用电子信箱', pollMailbox);
     for (const t of timers) t.unref();
   }
 
@@ -250,16 +327,16 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     oneTimeTokens: createUsedFormTokens(store),
     records,
     tokens: createStaffTokens(store),
+    outgoing,
+    courier,
+    pollMailbox,
+    queueReplies,
     issueIndex,
-    async issueStatus(number) {
-      if (local) {
-        const issue = await local.getIssue(number);
-        return issue && { state: issue.state, labels: issue.labels, updatedAt: issue.updatedAt, closedAt: issue.closedAt };
-      }
-      return issueIndex.get(number);
-    },
+    issueStatus,
     stop() {
       for (const t of timers) clearInterval(t);
+      void transport.close();
+      void reader?.close();
       store.close();
     },
   };
