@@ -7,6 +7,22 @@ import { z } from 'zod';
 import { dateSchema } from './common.ts';
 
 const countTable = z.record(z.string(), z.number().int().nonnegative());
+const count = z.number().int().nonnegative();
+
+/** Verdicts on the replies of a group of opinions (好差评, schemas/verdict.ts). */
+export const verdictCountsSchema = z.object({
+  /** Opinions with a verdict: the submitter's own on /track, else the one heard on a phone follow-up (/revisit). */
+  given: count,
+  /** Of those, 满意 / 基本满意 / 不满意. */
+  satisfied: count,
+  basically: count,
+  unsatisfied: count,
+  /** Opinions handled again (再次办理) after a 不满意 verdict. */
+  redo: count,
+});
+export type VerdictCounts = z.infer<typeof verdictCountsSchema>;
+
+const noVerdicts: VerdictCounts = { given: 0, satisfied: 0, basically: 0, unsatisfied: 0, redo: 0 };
 
 /** One opinion in a list of the summary: public fields only. */
 const listedOpinion = z.object({
@@ -48,6 +64,20 @@ export const summarySchema = z.object({
   p90DaysToReply: z.number().nullable().default(null),
   /** 按期办结率: answered on time / answered, 0..1; null when nothing was answered. */
   onTimeRate: z.number().min(0).max(1).nullable().default(null),
+  /**
+   * 满意率 and 再次办理 (issue 14): verdicts on the replies of the quarter's opinions as of `asOf`, in all, by office
+   * and by category (keys as in byOffice / byCategory). Summaries written before verdicts existed read as none.
+   */
+  satisfaction: z
+    .object({
+      /** All the quarter's opinions; `online` verdicts given on /track, `revisit` ones only heard on the phone. */
+      total: verdictCountsSchema.extend({ online: count, revisit: count }),
+      byOffice: z.record(z.string(), verdictCountsSchema),
+      byCategory: z.record(z.string(), verdictCountsSchema),
+      /** 满意率 = (满意 + 基本满意) / given, 0..1; null when no verdict was given. */
+      rate: z.number().min(0).max(1).nullable(),
+    })
+    .default({ total: { ...noVerdicts, online: 0, revisit: 0 }, byOffice: {}, byCategory: {}, rate: null }),
   /** Overdue opinions: unanswered past their due date as of `asOf` (public fields only). */
   overdue: z.array(listedOpinion.extend({ due: dateSchema })).default([]),
   /** Opinions reported to the province (报送上级). */

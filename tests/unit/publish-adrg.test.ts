@@ -5,7 +5,8 @@ import type { OpinionFacts } from '../../scripts/lib/publish/facts.ts';
 
 const fact = (code: string, received: string, extra: Partial<OpinionFacts>): OpinionFacts => ({
   number: 1, code, title: `意见${code}`, text: '', category: 'grouping', office: 'admin', submitterType: 'hospital', source: 'web',
-  outcome: null, received, due: received, replied: null, state: 'open', escalated: false, reserved: false, codes: [], ...extra,
+  outcome: null, received, due: received, replied: null, state: 'open', escalated: false, reserved: false, codes: [],
+  verdict: null, verdictSource: null, redo: false, ...extra,
 });
 
 describe('ADRG report', () => {

@@ -134,13 +134,13 @@ describe('a hand-made quarter (2026Q3)', () => {
     expect(parseFrontmatter(md).data).toMatchObject({ title: '2026年第三季度意见收集反馈情况汇总', received: 6, answered: 4, published: '2026-10-20', downloads: { xlsx: '2026-q3.xlsx', csv: '2026-q3.csv' } });
     expect(parseFrontmatter(md).body).toContain('共收到意见建议6条，已答复4条，办理中1条，未答复即关闭1条');
     const csv = String(files.get('summaries/2026-q3.csv'));
-    expect(csv.split('\r\n')[0]).toBe('\uFEFF查询码,主要意见及建议,问题分类,承办部门,提交人类型,来源渠道,收到日期,答复期限,答复日期,办理结果,报送上级,意见留用,涉及编码');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFF查询码,主要意见及建议,问题分类,承办部门,提交人类型,来源渠道,收到日期,答复期限,答复日期,办理结果,报送上级,意见留用,涉及编码,评价结果,再次办理');
     expect(csv.split('\r\n')).toHaveLength(8);
     for (const text of [md, csv]) for (const secret of ['王五', '13800138000', '济源市人民医院', 'sealed']) expect(text).not.toContain(secret);
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(files.get('summaries/2026-q3.xlsx') as Uint8Array) as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '分类统计', '意见清单', '逾期', '报送上级', '意见留用', '热点问题']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '分类统计', '意见清单', '逾期', '报送上级', '意见留用', '热点问题', '满意度评价']);
     expect(wb.getWorksheet('汇总')!.getRow(4).values).toEqual([undefined, '收到意见', 6]);
     expect(wb.getWorksheet('意见清单')!.rowCount).toBe(7);
 

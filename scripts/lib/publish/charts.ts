@@ -63,6 +63,35 @@ export function barChartSvg(title: string, rows: BarRow[]): string {
   return accessible(svg.outerHTML, title);
 }
 
+export interface RateRow {
+  label: string;
+  /** 0..1. */
+  rate: number;
+  /** How many the rate is of (written beside it: a rate of two verdicts is not a rate of two hundred). */
+  of: number;
+}
+
+/** Horizontal bars of a rate on a fixed 0–100% axis, each written as `85.7%（7条）` (满意率 by office, category). */
+export function rateChartSvg(title: string, rows: RateRow[]): string {
+  const data = rows.map((r) => ({ label: r.label, percent: Math.round(r.rate * 1000) / 10, of: r.of }));
+  const svg = Plot.plot({
+    document,
+    width: 640,
+    height: 30 + rows.length * 30,
+    marginLeft: labelWidth(rows.map((r) => r.label)),
+    marginRight: 100,
+    style: { fontSize: '13px', background: 'transparent' },
+    x: { label: null, domain: [0, 100], grid: true, ticks: 5, tickFormat: (d: number) => `${d}%` },
+    y: { label: null, domain: rows.map((r) => r.label) },
+    marks: [
+      Plot.barX(data, { x: 'percent', y: 'label', fill: chartColours.current }),
+      Plot.text(data, { x: 'percent', y: 'label', text: (d: { percent: number; of: number }) => `${d.percent.toFixed(1)}%（${d.of}条）`, dx: 6, textAnchor: 'start' }),
+      Plot.ruleX([0]),
+    ],
+  }) as unknown as Element;
+  return accessible(svg.outerHTML, title);
+}
+
 /** Paired bars per row: this quarter (dark) and the previous quarter (grey), values written beside. */
 export function comparisonChartSvg(title: string, rows: ComparisonRow[], labels = { current: '本季度', previous: '上季度' }): string {
   const data = rows.flatMap((r) => [

@@ -14,7 +14,8 @@ import {
 } from '../../../schemas/common.ts';
 import type { CodeList } from '../code-list.ts';
 import { dueDate } from '../due.ts';
-import { categoryLabel, flags, keyFromLabels, officeLabel, outcomeLabel, sourceLabel } from '../labels.ts';
+import { verdictKeys, type VerdictKey } from '../../../schemas/verdict.ts';
+import { categoryLabel, flags, keyFromLabels, officeLabel, outcomeLabel, revisitLabel, sourceLabel, verdictLabel } from '../labels.ts';
 import { redactText } from '../redact.ts';
 import { canWrite, type Permission, type TrackerIssue, type TrackerPort } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
@@ -48,6 +49,14 @@ export interface OpinionFacts {
   escalated: boolean;
   reserved: boolean;
   codes: MentionedCode[];
+  /**
+   * The submitter's verdict on the reply (labels 评价:… given on /track; else 回访:… heard by staff on the phone,
+   * /revisit), null when none; `verdictSource` says which.
+   */
+  verdict: VerdictKey | null;
+  verdictSource: 'online' | 'revisit' | null;
+  /** Handled again after a 不满意 verdict (label 再次办理). */
+  redo: boolean;
 }
 
 export interface CollectDeps {
@@ -93,10 +102,13 @@ export async function collectFacts(
     if (received < range.from || received > range.to) continue;
     const category = keyFromLabels(issue.labels, categoryLabel, categoryKeys) ?? opinion.selectedCategory ?? 'other';
     const outcome = keyFromLabels(issue.labels, outcomeLabel, outcomeKeys) ?? null;
+    const online = keyFromLabels(issue.labels, verdictLabel, verdictKeys) ?? null;
+    const revisit = keyFromLabels(issue.labels, revisitLabel, verdictKeys) ?? null;
     const title = opinion.title;
     const details = opinion.details;
     let replied: string | null = null;
-    if (received >= repliesFrom && issue.labels.includes(flags.replied)) {
+    // Handled again (再次办理) after a 不满意 verdict: 已答复 is off until the new answer, but the first one counts.
+    if (received >= repliesFrom && (issue.labels.includes(flags.replied) || issue.labels.includes(flags.redo))) {
       if (deps.budget.take()) {
         for (const c of (await port.listComments(issue.number)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
           if (parseReplyCommand(c.body) === null) continue;
@@ -124,6 +136,9 @@ export async function collectFacts(
       escalated: issue.labels.includes(flags.escalate) || outcome === 'escalated',
       reserved: issue.labels.includes(flags.reserved) || outcome === 'reserved',
       codes: publicCodes(deps.extractCodes(`${title}\n${details}`, deps.codeList)),
+      verdict: online ?? revisit,
+      verdictSource: online ? 'online' : revisit ? 'revisit' : null,
+      redo: issue.labels.includes(flags.redo),
     });
   }
   return { facts, incomplete };

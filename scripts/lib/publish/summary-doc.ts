@@ -19,7 +19,7 @@ export function summaryBody(s: SummaryFigures, quarter: Quarter): string {
   const { start, end } = quarterDays(quarter);
   const span = `${zhDate(start)}至${zhDate(end)}`;
   if (s.received === 0) {
-    return `${span}，意见收集反馈系统中没有登记按病组（DRG）付费相关的意见建议，因此本季度没有答复用时、按期办结率和热点问题可供统计。\n\n如对付费政策、核心要素、分组技术或其他方面有意见建议，欢迎通过[意见提交页面](/submit)反映。\n`;
+    return `${span}，意见收集反馈系统中没有登记按病组（DRG）付费相关的意见建议，因此本季度没有答复用时、按期办结率、满意率和热点问题可供统计。\n\n如对付费政策、核心要素、分组技术或其他方面有意见建议，欢迎通过[意见提交页面](/submit)反映。\n`;
   }
   const rate = s.onTimeRate === null ? '' : `，按期办结率${(s.onTimeRate * 100).toFixed(1)}%`;
   const timing = s.medianDaysToReply === null ? '本季度收到的意见尚无答复。' : `答复用时中位数为${s.medianDaysToReply}个工作日，90%的意见在${s.p90DaysToReply}个工作日内答复${rate}。`;
@@ -32,8 +32,22 @@ export function summaryBody(s: SummaryFigures, quarter: Quarter): string {
       (s.escalated.length ? `超出本级权限、需报送上级医保部门研究的意见${s.escalated.length}条。` : '') +
       (s.reserved.length ? `暂不采纳并留用、作为新版分组升级参考的意见${s.reserved.reduce((n, g) => n + g.items.length, 0)}条。` : ''),
     '',
+    verdictSentence(s),
+    '',
   ];
   return lines.join('\n');
+}
+
+/** 满意率 and 再次办理 in words; honest when nobody has given a verdict yet. */
+export function verdictSentence(s: Pick<SummaryFigures, 'satisfaction'>): string {
+  const t = s.satisfaction.total;
+  const redo = t.redo ? `对答复不满意、转为再次办理的意见${t.redo}条。` : '';
+  if (t.given === 0) return `本季度暂无评价。${redo}`;
+  const channels = t.revisit ? `（网上评价${t.online}条、电话回访${t.revisit}条）` : '';
+  return (
+    `提交人对答复作出评价${t.given}条${channels}，满意率${(s.satisfaction.rate! * 100).toFixed(1)}%` +
+    `（满意${t.satisfied}条、基本满意${t.basically}条、不满意${t.unsatisfied}条）。${redo}`
+  );
 }
 
 export interface SummaryFiles {

@@ -8,10 +8,14 @@
  *   median = middle value (mean of the two middle values for an even count); p90 = nearest rank
  *   (the ceil(0.9·n)-th smallest);
  * - on-time rate (按期办结率): answered by the due day (scripts/lib/due.ts) / answered;
- * - overdue: not answered and the due day is before `asOf`.
+ * - overdue: not answered and the due day is before `asOf`;
+ * - verdicts (满意度, issue 14): of the quarter's opinions, those with a verdict on the reply as of `asOf` — the
+ *   submitter's own on /track (label 评价:…), else the one staff heard on a phone follow-up (回访:…), one per
+ *   opinion; 满意率 = (满意 + 基本满意) / opinions with a verdict (国办发〔2019〕51号 counts 基本满意 as 好评);
+ *   再次办理 = opinions handled again after a 不满意 (label 再次办理), whether or not answered again yet.
  */
 import { categoryKeys, officeKeys, outcomeKeys, sourceKeys, submitterTypeKeys } from '../../../schemas/common.ts';
-import type { Summary } from '../../../schemas/summary.ts';
+import type { Summary, VerdictCounts } from '../../../schemas/summary.ts';
 import { workdaysBetween, type WorkCalendar } from '../workdays.ts';
 import type { OpinionFacts } from './facts.ts';
 import { hotTopics } from './hot-topics.ts';
@@ -43,6 +47,50 @@ function countBy<K extends string>(facts: OpinionFacts[], keys: readonly K[], ke
 }
 
 export type SummaryFigures = Omit<Summary, 'published' | 'downloads'>;
+
+/** 满意率 of a group: (满意 + 基本满意) / given, to four decimals; null when nobody gave a verdict. */
+export function satisfactionRate(c: Pick<VerdictCounts, 'given' | 'satisfied' | 'basically'>): number | null {
+  return c.given ? Math.round(((c.satisfied + c.basically) / c.given) * 10000) / 10000 : null;
+}
+
+/** Columns of the 满意度 tables (the workbook's sheet and the summary page). */
+export const satisfactionColumns = ['项目', '评价数', '满意', '基本满意', '不满意', '满意率', '再次办理'];
+
+/** One row of a 满意度 table: counts, the rate (— without verdicts) and 再次办理. */
+export function satisfactionRow(label: string, c: VerdictCounts): (string | number)[] {
+  const rate = satisfactionRate(c);
+  return [label, c.given, c.satisfied, c.basically, c.unsatisfied, rate === null ? '—' : `${(rate * 100).toFixed(1)}%`, c.redo];
+}
+
+/** The rows of a 满意度 table by office or category: every key in the table's order, then the total. */
+export function satisfactionRows(table: Record<string, VerdictCounts>, names: Record<string, { zh: string }>, total: VerdictCounts): (string | number)[][] {
+  return [...Object.entries(table).map(([k, c]) => satisfactionRow(names[k]?.zh ?? k, c)), satisfactionRow('合计', total)];
+}
+
+function verdictCounts(facts: OpinionFacts[]): VerdictCounts {
+  const c: VerdictCounts = { given: 0, satisfied: 0, basically: 0, unsatisfied: 0, redo: 0 };
+  for (const f of facts) {
+    if (f.verdict) {
+      c.given++;
+      c[f.verdict]++;
+    }
+    if (f.redo) c.redo++;
+  }
+  return c;
+}
+
+/** Verdict counts in all, by office and by category (every key present), and the overall 满意率. */
+export function satisfactionFigures(facts: OpinionFacts[]): Summary['satisfaction'] {
+  const total = verdictCounts(facts);
+  const per = <K extends string>(keys: readonly K[], key: (f: OpinionFacts) => K) =>
+    Object.fromEntries(keys.map((k) => [k, verdictCounts(facts.filter((f) => key(f) === k))]));
+  return {
+    total: { ...total, online: facts.filter((f) => f.verdictSource === 'online').length, revisit: facts.filter((f) => f.verdictSource === 'revisit').length },
+    byOffice: per(officeKeys, (f) => f.office),
+    byCategory: per(categoryKeys, (f) => f.category),
+    rate: satisfactionRate(total),
+  };
+}
 
 export interface ComputeOptions {
   quarter: Quarter;
@@ -94,6 +142,7 @@ export function computeSummary(facts: OpinionFacts[], o: ComputeOptions): Summar
     medianDaysToReply: median(days),
     p90DaysToReply: percentile(days, 90),
     onTimeRate: answered.length ? Math.round((onTime / answered.length) * 10000) / 10000 : null,
+    satisfaction: satisfactionFigures(facts),
     overdue: facts
       .filter((f) => f.replied === null && f.state === 'open' && f.due < o.asOf)
       .sort((a, b) => a.due.localeCompare(b.due) || a.number - b.number)

@@ -7,8 +7,10 @@
 import ExcelJS from 'exceljs';
 import { categories, offices, outcomes, sources, submitterTypes } from '../../../schemas/common.ts';
 import type { Summary } from '../../../schemas/summary.ts';
+import { verdicts } from '../../../schemas/verdict.ts';
 import { isoDate } from '../dates.ts';
 import type { OpinionFacts } from './facts.ts';
+import { satisfactionColumns, satisfactionRows } from './summary.ts';
 
 const zh = (table: Record<string, { zh: string }>, key: string | null) => (key && table[key]?.zh) || key || '';
 const percent = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -28,6 +30,8 @@ export const opinionColumns: { header: string; value: (f: OpinionFacts) => strin
   { header: '报送上级', value: (f) => (f.escalated ? '是' : '') },
   { header: '意见留用', value: (f) => (f.reserved ? '是' : '') },
   { header: '涉及编码', value: (f) => f.codes.map((c) => c.code).join(' ') },
+  { header: '评价结果', value: (f) => (f.verdict ? `${verdicts[f.verdict].zh}（${f.verdictSource === 'revisit' ? '电话回访' : '网上评价'}）` : '') },
+  { header: '再次办理', value: (f) => (f.redo ? '是' : '') },
 ];
 
 function csvCell(v: string | number): string {
@@ -90,7 +94,7 @@ export function setZipTimestamps(zip: Buffer, stamp: Date): Buffer {
   return zip;
 }
 
-/** The quarter's workbook: 汇总, 分类统计, 意见清单, 逾期, 报送上级, 意见留用, 热点问题. */
+/** The quarter's workbook: 汇总, 分类统计, 意见清单, 逾期, 报送上级, 意见留用, 热点问题, 满意度评价. */
 export function summaryWorkbook(summary: Omit<Summary, 'downloads'>, facts: OpinionFacts[]): Promise<Uint8Array> {
   const overview: (string | number)[][] = [
     ['项目', '数值'],
@@ -107,6 +111,17 @@ export function summaryWorkbook(summary: Omit<Summary, 'downloads'>, facts: Opin
     ['逾期未答复', summary.overdue.length],
     ['报送上级', summary.escalated.length],
     ['意见留用', summary.reserved.reduce((n, g) => n + g.items.length, 0)],
+    ['评价数（网上评价 / 电话回访）', `${summary.satisfaction.total.given}（${summary.satisfaction.total.online} / ${summary.satisfaction.total.revisit}）`],
+    ['满意率（满意与基本满意 / 评价数）', summary.satisfaction.total.given ? percent(summary.satisfaction.rate) : '本季度暂无评价'],
+    ['再次办理', summary.satisfaction.total.redo],
+  ];
+  const sat = summary.satisfaction;
+  const satisfaction: (string | number)[][] = [
+    ['按承办部门', ...satisfactionColumns.slice(1)],
+    ...satisfactionRows(sat.byOffice, offices, sat.total),
+    [],
+    ['按问题分类', ...satisfactionColumns.slice(1)],
+    ...satisfactionRows(sat.byCategory, categories, sat.total),
   ];
   const breakdown = [
     ...countRows('问题分类', summary.byCategory, categories),
@@ -119,11 +134,12 @@ export function summaryWorkbook(summary: Omit<Summary, 'downloads'>, facts: Opin
     [
       { name: '汇总', rows: overview, widths: [30, 16] },
       { name: '分类统计', rows: breakdown, widths: [20, 10] },
-      { name: '意见清单', rows: [opinionColumns.map((c) => c.header), ...facts.map((f) => opinionColumns.map((c) => c.value(f)))], widths: [18, 40, 12, 14, 14, 12, 12, 12, 12, 14, 8, 8, 20] },
+      { name: '意见清单', rows: [opinionColumns.map((c) => c.header), ...facts.map((f) => opinionColumns.map((c) => c.value(f)))], widths: [18, 40, 12, 14, 14, 12, 12, 12, 12, 14, 8, 8, 20, 18, 8] },
       { name: '逾期', rows: [['查询码', '主要意见及建议', '问题分类', '答复期限'], ...summary.overdue.map((o) => [o.code, o.title, zh(categories, o.category), isoDate(o.due)])], widths: [18, 40, 12, 12] },
       { name: '报送上级', rows: [['查询码', '主要意见及建议', '问题分类'], ...summary.escalated.map((o) => [o.code, o.title, zh(categories, o.category)])], widths: [18, 40, 12] },
       { name: '意见留用', rows: [['ADRG', 'ADRG名称', '查询码', '主要意见及建议'], ...summary.reserved.flatMap((g) => g.items.map((i) => [g.adrg, g.name ?? '', i.code, i.title]))], widths: [10, 24, 18, 40] },
       { name: '热点问题', rows: [['热点', '类型', '名称', '本季度', '上季度', '变化'], ...summary.hotTopics.map((h) => [h.term, h.kind === 'code' ? '编码' : '词语', h.name ?? '', h.count, h.previous, h.count - h.previous])], widths: [16, 8, 24, 10, 10, 10] },
+      { name: '满意度评价', rows: satisfaction, widths: [16, 10, 8, 10, 8, 10, 10] },
     ],
     new Date(`${isoDate(summary.published)}T00:00:00Z`),
   );
