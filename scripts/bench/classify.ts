@@ -1,8 +1,8 @@
 /**
  * `npm run bench:classify`: how well and how fast the classifier works, per labelled set, each on its own:
  *
- * - blind (held out): tests/fixtures/classify-blind/opinions.jsonl, when present, written by someone else and
- *   never trained or tuned on; the figures that say what to expect on new opinions;
+ * - blind (held out): tests/fixtures/classify-blind-2/ and classify-blind/ (sets-fs.ts blindSets), written by
+ *   others and never trained on; blind 2 also never seen while tuning: the figures that say what to expect;
  * - development checks (classify-dev/check-*.jsonl): written after tuning, not trained on, but seen by the author;
  * - development data (opinions-eval.jsonl, classify-dev/*.jsonl): the model was fitted on these, so their figures
  *   are shown twice, as fitted (optimistic) and cross-validated (each opinion classified by a model fitted without
@@ -14,7 +14,7 @@
  * Prints figures and exits 0 whatever they are.
  *
  * Flags: --skip-blind (for whoever tunes the classifier: never print held-out figures while tuning, so the set
- * stays independent), --blind FILE (the held-out set, default tests/fixtures/classify-blind/opinions.jsonl),
+ * stays independent), --blind FILE (one held-out set instead of the defaults in sets-fs.ts blindSets),
  * --errors (list the wrong development answers; never the held-out ones), --no-cv (skip cross-validation),
  * --n 10000 (opinions for the throughput runs), --no-cli (skip the CLI run), --file F (measure one more labelled
  * file, reported on its own).
@@ -29,13 +29,13 @@ import { createClassifier, defaultModel, type Classification, type Classifier } 
 import { evaluate, isRight, type Answer, type Figures, type Rate } from '../lib/classify/evaluate.ts';
 import type { LabelledLine } from '../lib/classify/labelled.ts';
 import { lexicon } from '../lib/classify/lexicon.ts';
-import { blindPath, developmentSets, readLabelledFile } from '../lib/classify/sets-fs.ts';
+import { blindSets, developmentSets, readLabelledFile } from '../lib/classify/sets-fs.ts';
 import { crossValidate } from '../lib/classify/train.ts';
 
 const { values: args } = parseArgs({
   options: {
     'skip-blind': { type: 'boolean', default: false },
-    blind: { type: 'string', default: blindPath },
+    blind: { type: 'string' },
     errors: { type: 'boolean', default: false },
     'no-cv': { type: 'boolean', default: false },
     n: { type: 'string', default: '10000' },
@@ -86,11 +86,17 @@ function load(file: string): LabelledLine[] {
 }
 
 // The held-out set first and on its own: the figures that matter.
-if (args['skip-blind']) console.log('\n(held-out set skipped: --skip-blind)');
-else if (existsSync(args.blind)) {
-  const items = load(args.blind);
-  print('blind (held out)', items, items.map((i) => classifier.classify(i)));
-} else console.log(`\n(no held-out set at ${args.blind}: development figures only)`);
+if (args['skip-blind']) console.log('\n(held-out sets skipped: --skip-blind)');
+else {
+  for (const set of args.blind ? [{ file: args.blind, label: 'blind (held out)' }] : blindSets) {
+    if (!existsSync(set.file)) {
+      console.log(`\n(no held-out set at ${set.file})`);
+      continue;
+    }
+    const items = load(set.file);
+    print(set.label, items, items.map((i) => classifier.classify(i)));
+  }
+}
 
 const sets = developmentSets().map((s) => ({ ...s, items: load(s.file) }));
 for (const s of sets.filter((x) => !x.trained)) print(`development check, not trained on: ${s.file}`, s.items, s.items.map((i) => classifier.classify(i)));
