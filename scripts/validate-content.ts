@@ -6,12 +6,15 @@ import { validateContentDir } from './lib/content-fs.ts';
 import { contentDir } from './lib/content-dir.ts';
 import { loadBureau } from './lib/bureau.ts';
 import { configuredFileProblems } from './lib/settings-files-fs.ts';
+import { loadReplyTemplates } from './lib/reply-templates-fs.ts';
 
 loadBureau();
 const content = await validateContentDir(contentDir());
-const files = content.files;
+// Reply templates (content/settings/reply-templates/, schemas/reply-template.ts) are content staff maintain too.
+const templates = loadReplyTemplates(contentDir());
+const files = content.files + templates.templates.length + new Set(templates.problems.map((p) => p.split(': ')[0])).size;
 // The files the settings name (code list, holidays, keys) are part of the content a bureau maintains.
-const problems = [...configuredFileProblems(), ...content.problems];
+const problems = [...configuredFileProblems(), ...content.problems, ...templates.problems];
 for (const line of problems) {
   console.error(line);
   if (process.env.GITHUB_ACTIONS) {

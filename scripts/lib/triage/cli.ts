@@ -8,6 +8,9 @@ import { loadBureau } from '../bureau.ts';
 import { loadCodeList } from '../code-list-fs.ts';
 import { trackerKind } from '../tracker/from-env.ts';
 import { loadWorkCalendar } from '../workdays-fs.ts';
+import { contentDir } from '../content-dir.ts';
+import { loadReplyTemplates } from '../reply-templates-fs.ts';
+import type { ReplyTemplate } from '../reply-templates.ts';
 import { describeOperation, toBudget } from './apply.ts';
 import type { OverdueResult, CommentResult, TriageDeps, TriageResult } from './run.ts';
 import type { BotLogins } from './trust.ts';
@@ -46,7 +49,19 @@ export function depsFromEnv(flags: { 'dry-run'?: boolean; budget?: string }, env
     dryRun: flags['dry-run'] ?? false,
     budget: toBudget(budget),
     bots: botLoginsFromEnv(env),
+    replyTemplates: replyTemplatesFromEnv(env),
   };
+}
+
+/**
+ * The reply templates of the content folder (CONTENT_DIR, else ./content: on GitHub the checked-out repository).
+ * A template that is not valid is left out and named on stderr (npm run validate names it too): one bad file does
+ * not stop staff commands.
+ */
+export function replyTemplatesFromEnv(env: NodeJS.ProcessEnv = process.env): ReplyTemplate[] {
+  const { templates, problems } = loadReplyTemplates(contentDir(env));
+  for (const p of problems) console.warn(`答复模板未载入：${p}`);
+  return templates;
 }
 
 export const issueNumbers = (values: string[] | undefined) =>
@@ -72,7 +87,7 @@ export function formatComment(r: CommentResult, dryRun: boolean): string {
   const cmds = r.commands.map((c) => `/${c.name}`).join(' ') || '(none)';
   const state = r.budgetExhausted ? ' [budget exhausted: not written]' : dryRun ? ' [dry run]' : r.applied ? ' [written]' : '';
   return `#${r.issue}: commands ${cmds}${r.permission ? ` by a user with ${r.permission} permission` : ''}${r.skipped ? ` — ${r.skipped}` : ''}${state}` +
-    `${r.errors.map((e) => `\n    error: ${e}`).join('')}${ops(r.operations, dryRun)}`;
+    `${r.errors.map((e) => `\n    error: ${e}`).join('')}${ops(r.operations, dryRun)}${r.notes.map((n) => `\n    ${dryRun ? 'would ' : ''}note on #${n.issue}`).join('')}`;
 }
 
 export function formatOverdue(r: OverdueResult, dryRun: boolean): string {

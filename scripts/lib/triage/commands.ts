@@ -6,7 +6,12 @@
  *
  * Syntax: a command starts a line. `/reply` takes everything after it to the end of the comment as the public
  * answer (so put other commands before it); the other commands take the rest of their line. Publishing reads the
- * answer with this same parser (publish/reply.ts parseReplyCommand).
+ * answer with this same parser (publish/reply.ts parseReplyCommand). A name may hold inner hyphens
+ * (`/reply-template`), so `/reply-template 名称` is never read as `/reply` with the answer `-template 名称`.
+ *
+ * Issue 13: `/merge #12` and `/unmerge` (并案办理, merge.ts decides; run.ts reads the target first), and
+ * `/reply-template 名称`, which posts a template from content/settings/reply-templates/ as a draft to edit and send
+ * with /reply (reply-templates.ts).
  *
  * Comments are written by anyone, so the parser scans each line once by hand: the old pattern
  * `^[ \t]*\/([A-Za-z]+)\b[ \t]*(.*)$` backtracked quadratically on a command followed by many spaces and a
@@ -18,14 +23,16 @@ import {
   type CategoryKey, type OfficeKey, type OutcomeKey,
 } from '../../../schemas/common.ts';
 import { verdictKeys, verdicts, type VerdictKey } from '../../../schemas/verdict.ts';
-import { categoryLabel, flags, officeLabel, outcomeLabel, revisitLabel } from '../labels.ts';
+import { categoryLabel, flags, mergeTarget, mergeTargetLabel, officeLabel, outcomeLabel, revisitLabel } from '../labels.ts';
 import { redactText } from '../redact.ts';
 import { neutraliseInline } from '../submission/neutralise.ts';
 import type { Revisit } from '../verdict/plan.ts';
 import type { TriageState } from './state.ts';
 import type { Trust } from './trust.ts';
+import { decideMerge, mergeNote, type MergeFacts } from './merge.ts';
+import { findTemplate, renderDraft, templateList, type ReplyTemplate } from '../reply-templates.ts';
 
-export const commandNames = ['category', 'assign', 'escalate', 'reserve', 'outcome', 'reply', 'close', 'confirm', 'revisit'] as const;
+export const commandNames = ['category', 'assign', 'escalate', 'reserve', 'outcome', 'reply', 'close', 'confirm', 'revisit', 'merge', 'unmerge', 'reply-template'] as const;
 export type CommandName = (typeof commandNames)[number];
 
 export interface Command {
@@ -46,6 +53,11 @@ function commandAt(line: string): { word: string; rest: number } | null {
   if (line[i] !== '/') return null;
   const from = ++i;
   while (i < line.length && isLetter(line.charCodeAt(i))) i++;
+  // Inner hyphens join words (`/reply-template`); a hyphen not followed by a letter ends the name.
+  while (line[i] === '-' && i + 1 < line.length && isLetter(line.charCodeAt(i + 1))) {
+    i++;
+    while (i < line.length && isLetter(line.charCodeAt(i))) i++;
+  }
   // A word boundary must follow: `/reply答复` and `/close.` are commands, `/reply2` and `/usr_bin` are not.
   if (i === from || (i < line.length && isWordChar(line.charCodeAt(i)))) return null;
   return { word: line.slice(from, i).toLowerCase(), rest: i };
@@ -123,6 +135,12 @@ export interface CommandEffect {
   state: TriageState;
   /** Commands that could not be carried out, with the reason (told to the author). */
   errors: string[];
+  /** Open the issue again (/unmerge of an opinion its /merge closed); /close after it in the comment wins. */
+  reopen: boolean;
+  /** Comments to post on this issue: reply-template drafts (reply-templates.ts renderDraft). */
+  drafts: string[];
+  /** Notes to post on other issues: the target of a /merge or /unmerge (merge.ts mergeNote). */
+  notes: { issue: number; body: string }[];
   /** Phone follow-ups recorded with /revisit, in order (their effect on the verdict comment: verdict/plan.ts). */
   revisits: Revisit[];
 }
@@ -139,6 +157,10 @@ export interface CommandContext {
   /** ISO instant of the comment. */
   at: string;
   commentId: number;
+  /** What /merge and /unmerge need, read before (merge.ts readMergeFacts); null when the comment has neither. */
+  merge?: MergeFacts | null;
+  /** The bureau's reply templates (content/settings/reply-templates/), for /reply-template. */
+  templates?: readonly ReplyTemplate[];
 }
 
 /**
@@ -154,6 +176,9 @@ export function applyCommands(commands: Command[], ctx: CommandContext): Command
   const errors: string[] = [];
   const revisits: Revisit[] = [];
   let close = false;
+  let reopen = false;
+  const drafts: string[] = [];
+  const notes: { issue: number; body: string }[] = [];
   const put = (label: string) => {
     remove.delete(label);
     // A label staff asked for is theirs: triage must never take it off again.
@@ -259,8 +284,53 @@ export function applyCommands(commands: Command[], ctx: CommandContext): Command
         put(flags.replied);
         log(`给出公开答复（${[...cmd.arg].length} 字），发布程序将据此生成答复页面`);
         break;
+      case 'merge': {
+        const current = state.staff.mergedInto ?? mergeTarget([...labels])?.issue ?? null;
+        const d = decideMerge(cmd, ctx.merge ?? null, current);
+        if (!d.ok) {
+          errors.push(d.error);
+          break;
+        }
+        for (const l of [...labels]) if (mergeTarget([l])) take(l);
+        put(flags.merged);
+        put(mergeTargetLabel(d.target, d.trackingCode));
+        state.staff.mergedInto = d.target;
+        close = true;
+        reopen = false;
+        if (current !== null) notes.push({ issue: current, body: mergeNote('unmerge', ctx.merge!.self, ctx.author, ctx.commentId) });
+        notes.push({ issue: d.target, body: mergeNote('merge', ctx.merge!.self, ctx.author, ctx.commentId) });
+        log(`并入 #${d.target} 办理（并案办理）${current !== null ? `，不再并入 #${current}` : ''}；本意见关闭，查询进度显示 #${d.target} 的进度和答复`);
+        break;
+      }
+      case 'unmerge': {
+        const current = state.staff.mergedInto ?? mergeTarget([...labels])?.issue ?? null;
+        if (current === null && !labels.has(flags.merged)) {
+          errors.push(`\`${cmd.raw}\`：本意见没有并入其他意见，无需取消`);
+          break;
+        }
+        for (const l of [...labels]) if (mergeTarget([l])) take(l);
+        take(flags.merged);
+        delete state.staff.mergedInto;
+        reopen = true;
+        close = false;
+        if (current !== null && ctx.merge) notes.push({ issue: current, body: mergeNote('unmerge', ctx.merge.self, ctx.author, ctx.commentId) });
+        log(`取消并案办理${current !== null ? `（原并入 #${current}）` : ''}，本意见重新打开，单独办理和答复`);
+        break;
+      }
+      case 'reply-template': {
+        const templates = ctx.templates ?? [];
+        const template = findTemplate(templates, cmd.arg);
+        if (!template) {
+          errors.push(`\`${cmd.raw}\`：${cmd.arg ? `没有名为“${cmd.arg.replace(/`/g, "'")}”的答复模板` : '请写明模板名称，例如 `/reply-template 解释说明-入组规则`'}。${templateList(templates)}`);
+          break;
+        }
+        drafts.push(renderDraft(template, noteMarker(ctx.commentId)));
+        log(`取用答复模板“${template.title}”，草稿已贴出，待修改后用 /reply 发出`);
+        break;
+      }
       case 'close':
         close = true;
+        reopen = false;
         log('关闭议题');
         break;
       case 'revisit': {
@@ -282,7 +352,7 @@ export function applyCommands(commands: Command[], ctx: CommandContext): Command
   }
   state.added = [...managed].filter((l) => labels.has(l)).sort();
   state.handled = [...state.handled, ctx.commentId].slice(-100);
-  return { labels: [...labels], add: [...add], remove: [...remove], close, state, errors, revisits };
+  return { labels: [...labels], add: [...add], remove: [...remove], close, state, errors, revisits, reopen, drafts, notes };
 }
 
 /** Hidden marker on the bot's answers to a command comment, so a re-delivered webhook does not answer twice. */

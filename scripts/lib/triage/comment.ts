@@ -9,9 +9,10 @@ import { categories, offices, type CategoryKey, type OfficeKey } from '../../../
 import type { CodeKind } from '../../../schemas/codes.ts';
 import type { Classification } from '../classify/classifier.ts';
 import type { ExtractedCode } from '../classify/codes.ts';
-import { renderState, type TriageState } from './state.ts';
+import { renderState, type SimilarEntry, type TriageState } from './state.ts';
 import type { Doubt } from './trust.ts';
 import { chinaDateTime } from '../workdays.ts';
+import { SIMILAR_THRESHOLD } from '../similar/index.ts';
 
 /** Where the category in force came from. */
 export type CategorySource = 'classifier' | 'ticked' | 'label' | 'staff';
@@ -34,6 +35,10 @@ export interface TriageView {
   /** Whether a code list is configured (else codes are checked for format only). */
   hasCodeList: boolean;
   bureau: Bureau;
+  /** Similar opinions found at triage (state.similar); null when not searched. */
+  similar: SimilarEntry[] | null;
+  /** The opinion this one is merged into (/merge, labels.ts mergeTarget), else null. */
+  mergedInto: number | null;
 }
 
 const kindNames: Record<CodeKind, string> = {
@@ -112,6 +117,19 @@ export function renderUnverifiedComment(v: { state: TriageState; doubt: Doubt; b
   ].join('\n');
 }
 
+/**
+ * The similar opinions (issue 13): issue numbers, whether answered, and the score; numbers only, so nothing a
+ * submitter wrote reaches this comment (GitHub shows each #number's title itself).
+ */
+function similarSection(similar: SimilarEntry[] | null, mergedInto: number | null): string[] {
+  if (similar === null) return [];
+  const head = ['', '**相似意见**（与办理中和近 180 天内已答复的意见比较，按字词片段计算相似度，1 为完全相同）', ''];
+  if (!similar.length) return [...head, `未发现相似度达到 ${SIMILAR_THRESHOLD.toFixed(2)} 的意见。`];
+  const rows = similar.map((s) => `| #${s.issue} | ${s.answered ? '已答复' : '办理中'} | ${s.score.toFixed(2)} |`);
+  const hint = mergedInto === null ? ['', `如与其中一条是同一问题，可用 \`/merge #${similar[0].issue}\` 并案办理：本意见随之关闭，答复时写明共有几家单位提出。`] : [];
+  return [...head, '| 议题 | 状态 | 相似度 |', '| --- | --- | --- |', ...rows, ...hint];
+}
+
 export function renderTriageComment(v: TriageView): string {
   const officeNote = { routing: `按${v.bureau.shortName}分工：${categories[v.category].zh}由${offices[v.office].zh}处置`, label: '按工作人员设置的承办标签', staff: '工作人员用 /assign 指定' }[v.officeSource];
   const escalateText = v.escalate
@@ -129,15 +147,17 @@ export function renderTriageComment(v: TriageView): string {
     `| 报送上级 | ${escalateText} |`,
   ];
   if (v.needsCategory) lines.push(`| 分类待确认 | 是：自动分类把握不足，请工作人员用 \`/category <分类>\` 确认 |`);
+  if (v.mergedInto !== null) lines.push(`| 并案办理 | 已并入 #${v.mergedInto} 办理：本意见随之关闭，提交人查询进度时看到 #${v.mergedInto} 的进度和答复；\`/unmerge\` 取消 |`);
   lines.push('', '**分类依据**', '', ...v.classification.reasons.map((r) => `- ${cell(r)}`));
   if (v.calendarWarning) lines.push('', `> ⚠️ ${v.calendarWarning}`);
   lines.push('', '**提及的编码**', '', codesTable(v.classification.codes, v.hasCodeList));
+  lines.push(...similarSection(v.similar, v.mergedInto));
   lines.push(...staffLog(v.state));
   lines.push(
     '',
     '<details><summary>工作人员指令（有写权限的人员在评论中使用）</summary>',
     '',
-    '`/category <policy|core-elements|grouping|other 或 中文分类>` 改分类 · `/assign <admin|agency 或 行政/经办>` 改承办 · `/escalate` 报送上级 · `/reserve` 暂不采纳并留用 · `/outcome <采纳|部分采纳|暂不采纳并留用|解释说明|转报上级>` 办理结果 · `/reply <答复正文>` 公开答复 · `/close` 关闭',
+    '`/category <policy|core-elements|grouping|other 或 中文分类>` 改分类 · `/assign <admin|agency 或 行政/经办>` 改承办 · `/escalate` 报送上级 · `/reserve` 暂不采纳并留用 · `/outcome <采纳|部分采纳|暂不采纳并留用|解释说明|转报上级>` 办理结果 · `/reply <答复正文>` 公开答复 · `/reply-template <模板名称>` 取用答复模板草稿 · `/merge #编号` 并案办理 · `/unmerge` 取消并案 · `/close` 关闭',
     '',
     '</details>',
   );

@@ -18,11 +18,11 @@ import type { OpinionRecord } from '../../../schemas/opinion.ts';
 import type { Classification } from '../classify/classifier.ts';
 import type { ExtractedCode } from '../classify/codes.ts';
 import { dueDate } from '../due.ts';
-import { categoryLabel, flags, officeLabel } from '../labels.ts';
+import { categoryLabel, flags, mergeTarget, officeLabel } from '../labels.ts';
 import type { TrackerComment, TrackerIssue } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { renderTriageComment, renderUnverifiedComment, type CategorySource, type TriageView } from './comment.ts';
-import { emptyState, findTriageComment, parseState, type TriageState } from './state.ts';
+import { emptyState, findTriageComment, parseState, type SimilarEntry, type TriageState } from './state.ts';
 import type { Doubt } from './trust.ts';
 
 /** One write to the tracker. */
@@ -184,6 +184,7 @@ export function decideTriage(input: DecideInput): Decision {
     state, classification: c, selected: ticked, category, categorySource, office, officeSource, needsCategory,
     escalate, escalateSource, receivedDay, due, calendarWarning: calendarWarning(input.calendar, receivedDay, due),
     hasCodeList: input.hasCodeList, bureau,
+    similar: state.similar ?? null, mergedInto: state.staff.mergedInto ?? mergeTarget([...after])?.issue ?? null,
   };
   return { view, add: [...add], remove: [...remove] };
 }
@@ -195,12 +196,15 @@ export interface PlanTriageInput extends Omit<DecideInput, 'labels' | 'state'> {
   /** Labels and state after staff commands (commands.ts); default: the issue's and the comment's. */
   labels?: string[];
   state?: TriageState;
+  /** Similar opinions just found (run.ts, scripts/lib/similar/); default: those the state remembers. */
+  similar?: SimilarEntry[];
 }
 
 /** Label writes, then the comment: removals first so an issue never shows two categories at once. */
 export function planTriage(input: PlanTriageInput): TriagePlan & { view: TriageView } {
   const existing = findTriageComment(input.comments, input.botLogin);
-  const state = input.state ?? (existing ? parseState(existing.body) : null) ?? emptyState();
+  const remembered = input.state ?? (existing ? parseState(existing.body) : null) ?? emptyState();
+  const state = input.similar ? { ...remembered, similar: input.similar } : remembered;
   const d = decideTriage({ ...input, labels: input.labels ?? input.issue.labels, state });
   const body = renderTriageComment(d.view);
   const operations: Operation[] = [];

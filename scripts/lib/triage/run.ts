@@ -15,7 +15,7 @@
 import type { Bureau } from '../../../schemas/bureau.ts';
 import type { CodeList } from '../code-list.ts';
 import { createClassifier, type Classification, type Classifier } from '../classify/classifier.ts';
-import { flags, officeLabel } from '../labels.ts';
+import { flags, mergeTarget, officeLabel } from '../labels.ts';
 import { canWrite, type Permission, type TrackerIssue, type TrackerPort } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { applyOperations, toBudget, type Budget } from './apply.ts';
@@ -25,6 +25,10 @@ import { readClaim } from './parse.ts';
 import { planTriage, planUnverified, skippedPlan, type Operation, type TriagePlan } from './plan.ts';
 import { emptyState, findTriageComment, parseState } from './state.ts';
 import { contentDigest, createVerifier, type BotLogins, type Verification } from './trust.ts';
+import { readMergeFacts } from './merge.ts';
+import type { SimilarEntry } from './state.ts';
+import { createSimilarCorpus, similarText, type SimilarCorpus } from '../similar/corpus.ts';
+import type { ReplyTemplate } from '../reply-templates.ts';
 import { findVerdictComment, parseVerdictState, planRevisit, redoActive } from '../verdict/plan.ts';
 import type { OpinionRecord } from '../../../schemas/opinion.ts';
 import { officeKeys } from '../../../schemas/common.ts';
@@ -44,6 +48,14 @@ export interface TriageDeps {
    * submission server opens issues as, whose machine blocks alone are believed.
    */
   bots: BotLogins;
+  /**
+   * The opinions new ones are compared with (scripts/lib/similar/corpus.ts). A long-lived process passes one corpus
+   * for all its runs, so each refresh reads only what changed; default: a fresh one per triageIssue (one read of the
+   * open and recently answered opinions) and one per triageUntriaged run.
+   */
+  similar?: SimilarCorpus;
+  /** The bureau's reply templates, for /reply-template (triage/cli.ts reads content/settings/reply-templates/). */
+  replyTemplates?: readonly ReplyTemplate[];
 }
 
 export type TriageResult = TriagePlan & { applied: boolean; budgetExhausted: boolean };
@@ -64,7 +76,17 @@ const notOpinion = '不是意见建议议题（没有机读块，也没有意见
 /** Cheap check before any tracker read: does the issue carry a machine block or form answers at all? */
 const readsAsOpinion = (issue: TrackerIssue, deps: TriageDeps) => readClaim(issue, deps.bureau) !== null;
 
-async function runTriage(port: TrackerPort, issue: TrackerIssue, deps: TriageDeps, budget: Budget): Promise<TriageResult> {
+/**
+ * The opinions similar to this one (issue 13), or undefined to keep what the state remembers: an opinion merged into
+ * another is not searched for again (it is that opinion's question now).
+ */
+async function similarFor(port: TrackerPort, issue: TrackerIssue, opinion: OpinionRecord, deps: TriageDeps, corpus: SimilarCorpus): Promise<SimilarEntry[] | undefined> {
+  if (issue.labels.includes(flags.merged) || mergeTarget(issue.labels)) return undefined;
+  await corpus.refresh(port, createVerifier(port, deps), deps.now ?? new Date());
+  return corpus.find(similarText(opinion, deps.bureau), issue.number);
+}
+
+async function runTriage(port: TrackerPort, issue: TrackerIssue, deps: TriageDeps, budget: Budget, corpus: SimilarCorpus): Promise<TriageResult> {
   if (!readsAsOpinion(issue, deps)) return { ...skippedPlan(issue.number, notOpinion), applied: false, budgetExhausted: false };
   const comments = await port.listComments(issue.number);
   const v = await createVerifier(port, deps)(issue, { comments });
@@ -75,7 +97,7 @@ async function runTriage(port: TrackerPort, issue: TrackerIssue, deps: TriageDep
   } else {
     const { view: _view, ...planned } = planTriage({
       issue, comments, opinion: v.opinion, classification: classifyOpinion(deps, v.opinion), bureau: deps.bureau, calendar: deps.calendar,
-      hasCodeList: deps.codeList !== null, botLogin: deps.bots.triage,
+      hasCodeList: deps.codeList !== null, botLogin: deps.bots.triage, similar: await similarFor(port, issue, v.opinion, deps, corpus),
     });
     plan = planned;
   }
@@ -88,17 +110,18 @@ async function runTriage(port: TrackerPort, issue: TrackerIssue, deps: TriageDep
 export async function triageIssue(port: TrackerPort, issueNumber: number, deps: TriageDeps): Promise<TriageResult> {
   const issue = await port.getIssue(issueNumber);
   if (!issue) return { ...skippedPlan(issueNumber, `找不到议题 #${issueNumber}`), applied: false, budgetExhausted: false };
-  return runTriage(port, issue, deps, toBudget(deps.budget));
+  return runTriage(port, issue, deps, toBudget(deps.budget), deps.similar ?? createSimilarCorpus({ bureau: deps.bureau }));
 }
 
 /** Triage for every open issue that has none yet (no office label), or for all open issues with `force`. */
 export async function triageUntriaged(port: TrackerPort, deps: TriageDeps & { force?: boolean }): Promise<TriageResult[]> {
   const budget = toBudget(deps.budget);
+  const corpus = deps.similar ?? createSimilarCorpus({ bureau: deps.bureau });
   const results: TriageResult[] = [];
   const issues = await port.listIssues({ state: 'open' });
   for (const issue of issues.sort((a, b) => a.number - b.number)) {
     if (!deps.force && officeKeys.some((k) => issue.labels.includes(officeLabel(k)))) continue;
-    const r = await runTriage(port, issue, deps, budget);
+    const r = await runTriage(port, issue, deps, budget, corpus);
     if (r.skipped && !deps.force && !issue.labels.includes(flags.opinion)) continue; // not an opinion: not worth a line
     results.push(r);
     if (r.budgetExhausted) break;
@@ -116,6 +139,8 @@ export interface CommentResult {
   operations: Operation[];
   applied: boolean;
   budgetExhausted: boolean;
+  /** Notes posted on other issues: the targets of /merge and /unmerge. */
+  notes: { issue: number; body: string }[];
 }
 
 /**
@@ -129,7 +154,7 @@ export async function handleComment(
   deps: TriageDeps,
 ): Promise<CommentResult> {
   const commands = parseCommands(comment.body);
-  const result: CommentResult = { issue: issueNumber, commands, permission: null, skipped: null, errors: [], operations: [], applied: false, budgetExhausted: false };
+  const result: CommentResult = { issue: issueNumber, commands, permission: null, skipped: null, errors: [], operations: [], applied: false, budgetExhausted: false, notes: [] };
   const botLogin = deps.bots.triage;
   if (!commands.length) return { ...result, skipped: '评论中没有指令' };
   if (comment.author === botLogin) return { ...result, skipped: '机器人自己的评论' };
@@ -157,6 +182,7 @@ export async function handleComment(
     const effect = applyCommands(commands, {
       labels: issue.labels, state, bureau: deps.bureau, author: comment.author, at, commentId: comment.id,
       trust: before.status === 'trusted' ? before.trust : null, digest: contentDigest(issue),
+      merge: await readMergeFacts(port, issue, commands, verify), templates: deps.replyTemplates ?? [],
     });
     result.errors = effect.errors;
     // Believed after the commands? (/confirm makes it so; 待核实 is already off in effect.labels.)
@@ -165,6 +191,10 @@ export async function handleComment(
       ? planTriage({
           issue, comments, opinion: after.opinion, classification: classifyOpinion(deps, after.opinion), bureau: deps.bureau, calendar: deps.calendar,
           hasCodeList: deps.codeList !== null, botLogin, labels: effect.labels, state: effect.state,
+          // Never searched yet (just confirmed, or triaged before issue 13): search now, as triage would.
+          similar: effect.state.similar === undefined
+            ? await similarFor(port, { ...issue, labels: effect.labels }, after.opinion, deps, deps.similar ?? createSimilarCorpus({ bureau: deps.bureau }))
+            : undefined,
         })
       : planUnverified({ issue, comments, botLogin, doubt: after.status === 'unverified' ? after.doubt : 'block', bureau: deps.bureau, labels: effect.labels, state: effect.state });
     // Labels after the commands and what triage derives from them, written as one difference from now;
@@ -187,12 +217,23 @@ export async function handleComment(
     if (add.length) ops.push({ kind: 'addLabels', labels: add });
     if (effect.close && issue.state !== 'closed') ops.push({ kind: 'close' });
     else if (visit?.reopen) ops.push({ kind: 'reopen' });
+    if (effect.reopen && issue.state === 'closed' && !visit?.reopen) ops.push({ kind: 'reopen' });
     if (visit) ops.push(...visit.operations.filter((o) => o.kind === 'createComment' || o.kind === 'updateComment'));
     ops.push(...triage.operations.filter((o) => o.kind === 'createComment' || o.kind === 'updateComment'));
     if (effect.errors.length) ops.push({ kind: 'createComment', body: errorNote(comment.id, effect.errors) });
+    ops.push(...effect.drafts.map((body): Operation => ({ kind: 'createComment', body })));
     result.operations = ops;
+    result.notes = effect.notes;
   }
   const applied = await applyOperations(port, issueNumber, result.operations, { dryRun, budget });
+  // The merge notes on the targets, once this issue is done; each at most once (a re-delivered event finds it).
+  if (applied.applied) {
+    for (const note of result.notes) {
+      const marker = note.body.slice(0, note.body.indexOf('\n'));
+      if ((await port.listComments(note.issue)).some((c) => c.author === botLogin && c.body.startsWith(marker))) continue;
+      await applyOperations(port, note.issue, [{ kind: 'createComment', body: note.body }], { dryRun, budget });
+    }
+  }
   return { ...result, applied: applied.applied, budgetExhausted: applied.budgetExhausted };
 }
 

@@ -20,11 +20,24 @@ export interface TriageState {
    * trusted wrote (/confirm), for the issue's title and body with this digest (trust.ts contentDigest); an
    * edit after that needs a new /confirm.
    */
-  staff: { category?: CategoryKey; office?: OfficeKey; escalate?: boolean; confirmed?: { digest: string } };
+  staff: { category?: CategoryKey; office?: OfficeKey; escalate?: boolean; confirmed?: { digest: string }; mergedInto?: number };
   /** Ids of command comments already handled. */
   handled: number[];
   /** Staff actions, oldest first: ISO instant, login, what was done. */
   log: { at: string; by: string; text: string }[];
+  /**
+   * The similar opinions found when the opinion was last triaged (scripts/lib/similar/, issue 13), best first, as
+   * listed in the comment; kept so a staff command re-renders the same list without searching again. Absent when
+   * never searched (an opinion awaiting /confirm).
+   */
+  similar?: SimilarEntry[];
+}
+
+/** One similar opinion: its issue number, the cosine score, and whether it had a public answer then. */
+export interface SimilarEntry {
+  issue: number;
+  score: number;
+  answered: boolean;
 }
 
 export const emptyState = (): TriageState => ({ v: 1, added: [], staff: {}, handled: [], log: [] });
@@ -34,6 +47,12 @@ export function renderState(state: TriageState): string {
   const json = JSON.stringify(state).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
   return `${TRIAGE_MARKER} ${json} -->`;
 }
+
+const isIssueNumber = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
+const isSimilarEntry = (e: unknown): e is SimilarEntry => {
+  const x = e as SimilarEntry | null;
+  return Boolean(x) && isIssueNumber(x!.issue) && typeof x!.score === 'number' && x!.score >= 0 && x!.score <= 1 && typeof x!.answered === 'boolean';
+};
 
 const isDigest = (d: unknown): d is string => typeof d === 'string' && d.length === 64 && /^[0-9a-f]+$/.test(d);
 
@@ -54,9 +73,11 @@ export function parseState(body: string): TriageState | null {
         ...(staff.office && officeKeys.includes(staff.office) ? { office: staff.office } : {}),
         ...(staff.escalate ? { escalate: true } : {}),
         ...(isDigest(digest) ? { confirmed: { digest } } : {}),
+        ...(isIssueNumber(staff.mergedInto) ? { mergedInto: staff.mergedInto } : {}),
       },
       handled: Array.isArray(raw.handled) ? raw.handled.filter((n): n is number => typeof n === 'number') : [],
       log: Array.isArray(raw.log) ? raw.log.filter((e) => e && typeof e.text === 'string') : [],
+      ...(Array.isArray(raw.similar) ? { similar: raw.similar.filter(isSimilarEntry).slice(0, 3) } : {}),
     };
   } catch {
     return null;
