@@ -2,7 +2,8 @@
  * Issue 14 end to end, with real servers: Debian's dovecot holds the dedicated mailbox, an in-process SMTP server
  * (smtp-server) receives what the bureau sends, and the built server reads the one and writes to the other.
  * A letter becomes an opinion (source 专用电子信箱) and its sender gets a receipt with the 查询码; an auto-reply
- * is skipped and never answered; staff answer with /reply and the answer mail arrives; the mailbox keeps every
+ * is skipped and never answered; staff answer with /reply and the answer mail arrives; the sender, unsatisfied,
+ * rates it from the link and the issue is reopened as 再次办理, due again; the mailbox keeps every
  * message, flagged, and reading it again registers nothing twice; a mail server that is down delays mail only.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { sourceLabel } from '../../scripts/lib/labels.ts';
 import { openStore } from '../../scripts/lib/store/store.ts';
 import { startDovecot, type DovecotServer } from '../support/dovecot.ts';
 import { startSmtpServer, type SmtpStandIn } from '../support/smtp.ts';
-import { startServer, type RunningServer } from './support.ts';
+import { postForm, startServer, type RunningServer } from './support.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,6 +78,17 @@ describe('the dedicated mailbox, both ways', { timeout: 120_000 }, () => {
     expect(answer.parsed.text).toContain('FM19 入组规则已在新版方案中细化');
     expect(answer.parsed.text).toContain(`/track?code=${code}`);
     expect(answer.parsed.inReplyTo).toBe('<form-6@jyrmyy.example.cn>');
+    expect(answer.parsed.text).toContain(`/track?code=${code}#verdict`);
+
+    // The submitter follows the link and is not satisfied: the issue is reopened, labelled and due again.
+    const verdict = await postForm(server.url, { code: code!, verdict: 'unsatisfied', reason: '答复没有说明新版方案何时执行' }, '/track');
+    expect(verdict.status).toBe(200);
+    const reopened = (await server.localIssues()).find((i) => i.number === issue.number)!;
+    expect(reopened.state).toBe('open');
+    expect(reopened.labels).toEqual(expect.arrayContaining(['再次办理', '评价:不满意']));
+    expect(reopened.labels).not.toContain('已答复');
+    const verdictComment = (await server.tracker().listComments(issue.number)).find((c) => c.body.includes('再次办理'));
+    expect(verdictComment?.body).toMatch(/"due":"\d{4}-\d{2}-\d{2}"/); // due again, from today
 
     // Reading the mailbox again (another round, or after a restart) registers nothing twice.
     await sleep(2500);

@@ -225,6 +225,8 @@ export function composeReply(id: MailIdentity, r: ReplyInput): OutgoingMail {
   if (r.answer) blocks.push({ p: '答复如下：' }, { quote: r.answer.trim() });
   if (r.published) blocks.push({ link: ['公开答复', replyUrl(id.siteUrl, r.trackingCode)] });
   blocks.push({ link: ['查询办理进度', trackUrl(id.siteUrl, r.trackingCode)] });
+  // The submitter's verdict (好差评, 国办发〔2019〕51号): the /track page's verdict form.
+  blocks.push({ link: ['评价这次答复（满意 / 基本满意 / 不满意）', `${trackUrl(id.siteUrl, r.trackingCode)}#verdict`] });
   blocks.push({ p: `如对答复有疑问，可回复本邮件${id.bureau.contact.phone ? `或致电 ${id.bureau.contact.phone}` : ''}。` }, footer(id, false));
   const answerHash = createHash('sha256').update(r.answer ?? '').digest('hex').slice(0, 12);
   return mail(

@@ -52,6 +52,9 @@ import { createHttpSmsGateway } from '../mail/sms.ts';
 import { createMailTransport } from '../mail/transport-fs.ts';
 import { createOutgoing, type Outgoing } from '../store/outgoing.ts';
 import { createServerCrypt } from '../store/server-crypt.ts';
+import { createVerdicts } from '../store/verdicts.ts';
+import { syncPendingVerdicts } from '../verdict/sync.ts';
+import { botLoginsFromEnv } from '../triage/cli.ts';
 import { createTrackerFromEnv, trackerKind, type TrackerKind } from '../tracker/from-env.ts';
 import { createLocalTracker } from '../tracker/local.ts';
 import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
@@ -313,6 +316,17 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     every(2000, '发送邮件和短信', () => courier.deliverDue());
     every(30_000, '准备答复通知', queueReplies);
     if (pollMailbox) every(mail.pollSeconds * 1000, '读取专用电子信箱', pollMailbox);
+    // Verdicts the tracker could not take when they were given (scripts/lib/verdict/sync.ts).
+    const verdictSync = {
+      verdicts: createVerdicts(store, { calendar, keep: [bureau.contact.phone, bureau.contact.email].filter((x): x is string => Boolean(x)) }),
+      tracker, issueOf: async (code: string) => (await service.lookup(code)).issueNumber, bureau, calendar, bots: botLoginsFromEnv(env),
+      onApplied: local ? undefined : (i: TrackerIssue) => issueIndex.record([{ number: i.number, state: i.state, labels: i.labels, updatedAt: i.updatedAt, closedAt: i.closedAt }]),
+    };
+    every(30_000, '同步评价', async () => {
+      const r = await syncPendingVerdicts(verdictSync);
+      if (r.synced) log('info', `已把 ${r.synced} 条评价同步到议题`);
+      if (r.error) log('warn', `同步评价失败，稍后重试：${r.error}`);
+    });
     for (const t of timers) t.unref();
   }
 
