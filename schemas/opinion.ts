@@ -1,7 +1,7 @@
 /**
  * An opinion as recorded in the tracker: the machine-readable block at the end of every issue body
  * (written by the submission endpoint or the issue forms, read by triage and publishing).
- * Name and contact are never here in clear text: `sealedContact` is encrypted to the bureau's key.
+ * No personal data is ever here (issue 12): name, contact and the original text stay sealed on the bureau's server.
  */
 import { z } from 'zod';
 import { categorySchema, sourceSchema, submitterTypeSchema } from './common.ts';
@@ -33,7 +33,5 @@ export const opinionRecordSchema = z.object({
   details: z.string(),
   /** Structured grouping fields, when given (schemas/submission.ts defines their shape). */
   grouping: z.unknown().optional(),
-  /** Name and contact, encrypted for staff (see scripts/lib/sealed.ts); null when none were given. */
-  sealedContact: z.string().nullable(),
 });
 export type OpinionRecord = z.infer<typeof opinionRecordSchema>;

@@ -97,9 +97,10 @@ test('submit, triage, reply, regenerate, rebuild and find the reply by search, w
     const found = await tracker.findIssueByMarker(trackingCode);
     return found && found.labels.some((l) => l === officeLabel('admin') || l === officeLabel('agency')) ? found : null;
   });
-  // The name and contact fields are sealed for staff (the submitter also typed them into the free text,
-  // which staff may read; the public site must not show them).
-  expect(issue.body).toContain('"sealedContact":"sealed');
+  // No personal data reaches the tracker, not even sealed: the name and contact (which the submitter also typed
+  // into the free text) stay on the server, sealed for staff (issue 12).
+  for (const value of [person.name, person.phone, person.email]) expect(issue.body).not.toContain(value);
+  expect(issue.body).not.toMatch(/sealed1\./);
 
   // 3. Staff answer with the offline command (posts as a write-permission local user, runs the command).
   const answer = `经研究，${term}扩张术病例将在本地细分组方案修订时单独测算，依据泰医保函〔2024〕65号的反馈机制办理。`;

@@ -33,7 +33,6 @@ export function opinion(partial: Partial<OpinionRecord> & { trackingCode: string
     publicConsent: false,
     title: '关于FM19组入组的建议',
     details: '经皮冠状动脉支架植入病例入组FM19后权重偏低。',
-    sealedContact: 'sealed:abc',
     ...partial,
   };
 }

@@ -50,7 +50,7 @@ describe('issue rendering', () => {
     expect(issue.body).not.toContain('李四');
     expect(issue.body).not.toContain('lisi@example.com');
     expect(issue.body).not.toMatch(/sealed1\./);
-    expect(issue.record.sealedContact).toBeNull();
+    expect(Object.keys(issue.record)).not.toContain('sealedContact');
     expect(issue.body).toContain('npm run --silent contact -- JY-2026-7K3M9Q');
   });
 

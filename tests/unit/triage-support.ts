@@ -38,7 +38,7 @@ export function opinionRecord(o: { title: string; details: string; selected: Cat
   return {
     v: 1, trackingCode: `JY-2026-T${String(seq).padStart(5, '0')}`, key: `test-${seq}-${Math.random()}`, receivedAt: o.receivedAt ?? '2026-09-28T02:00:00Z',
     source: 'web', selectedCategory: o.selected, submitterType: 'hospital', organization: '某市人民医院', unit: '医保办',
-    publicConsent: true, title: o.title, details: o.details, sealedContact: null,
+    publicConsent: true, title: o.title, details: o.details,
   };
 }
 

@@ -65,7 +65,7 @@ export async function fillTracker(at: (iso: string, actor: string) => TrackerPor
     const record = {
       v: 1 as const, trackingCode: s.trackingCode, key: `bench-${i}`, receivedAt: s.received.toISOString(), source: s.source,
       selectedCategory: s.category, submitterType: s.submitterType, organization: `第${(i % 40) + 1}人民医院`, unit: '医保办',
-      publicConsent: i % 3 === 0, title: s.title, details: s.details, sealedContact: null,
+      publicConsent: i % 3 === 0, title: s.title, details: s.details,
     };
     const labels = [flags.opinion, sourceLabel(s.source), categoryLabel(s.category), officeLabel(o.bureau.routing[s.category])];
     if (s.escalate) labels.push(flags.escalate);

@@ -4,8 +4,8 @@
  * test fails when the committed files differ). Labels are the headings triage reads (contracts.md): GitHub renders
  * each answer as `### <label>` followed by the value, `_No response_` when empty.
  *
- * Name and contact are personal data and the tracker may be public: the form asks for the sealed string from
- * `npm run --silent seal -- "<填报人>" "<联系方式>"`, never for clear text.
+ * Name and contact are personal data and the tracker is outside China (issue 12): the form asks for neither, not even
+ * sealed; staff store them on the bureau's server with `npm run --silent contact -- --add '#<议题编号>' …`.
  */
 import { categories, categoryKeys, sourceKeys, sources, submitterTypeKeys, submitterTypes } from '../../../schemas/common.ts';
 import { submissionLabels as L, submissionLimits, type SubmissionField } from '../../../schemas/submission.ts';
@@ -29,11 +29,14 @@ export interface IssueForm {
   body: FormElement[];
 }
 
-/** Which issue-form field carries each schema field (tests check every schema field is covered). */
-export const issueFormFieldOf: Record<SubmissionField, string> = {
+/**
+ * Which issue-form field carries each schema field (tests check every schema field is covered); null for the
+ * personal fields, which never go into the tracker (stored with `npm run contact -- --add`).
+ */
+export const issueFormFieldOf: Record<SubmissionField, string | null> = {
   organization: 'organization',
-  submitterName: 'sealedContact',
-  contact: 'sealedContact',
+  submitterName: null,
+  contact: null,
   unit: 'unit',
   submitterType: 'submitterType',
   category: 'category',
@@ -63,8 +66,8 @@ export function opinionIssueForm(): IssueForm {
         type: 'markdown',
         attributes: {
           value: [
-            '按《意见建议表》登记一条线下收到的意见。**本议题可能公开**：不要在任何栏目填写填报人姓名、电话或邮箱的明文，',
-            '请在“填报人与联系方式”一栏粘贴加密串（在工作电脑上运行 `npm run --silent seal -- "<填报人>" "<联系方式>"` 得到）。',
+            '按《意见建议表》登记一条线下收到的意见。**本系统在境外，不得保存个人信息**：不要在任何栏目填写填报人姓名、电话、邮箱或患者信息，',
+            '也不要粘贴加密串。登记后在工作电脑上运行 `npm run --silent contact -- --add \'#<议题编号>\' "<填报人>" "<联系方式>"`，联系方式只保存在局方服务器。',
           ].join(''),
         },
       },
@@ -104,12 +107,6 @@ export function opinionIssueForm(): IssueForm {
       },
       { type: 'input', id: 'objection', attributes: { label: L.objection, description: '对公告提出的异议申诉：填写公告编号，例如 announcements/2026-10-monthly-notice' }, validations: { required: false } },
       { type: 'dropdown', id: 'publicConsent', attributes: { label: L.publicConsent, description: '同意时，公开答复中列出单位名称（任何情况下都不公开填报人和联系方式）', options: ['否', '是'] }, validations: { required: true } },
-      {
-        type: 'input',
-        id: 'sealedContact',
-        attributes: { label: issueHeadings.contact, description: `${L.submitterName}和${L.contact}：只粘贴 npm run --silent seal 生成的 sealed1. 开头的加密串，切勿填写明文`, placeholder: 'sealed1.x25519.…' },
-        validations: { required: false },
-      },
     ],
   };
 }

@@ -187,7 +187,6 @@ export function renderIssue(input: IssueInput): RenderedIssue {
     ...(grouping || s.objection
       ? { grouping: { drgName: s.drgName, drgCode: s.drgCode, dipName: s.dipName, dipCode: s.dipCode, cases: s.cases, ambiguous: s.ambiguous, objection: s.objection } }
       : {}),
-    sealedContact: null,
   };
   parts.push(renderOpinionBlock(record));
   return { title: neutraliseTitle(s.title), body: parts.join('\n\n'), labels, record };

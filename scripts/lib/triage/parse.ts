@@ -32,7 +32,6 @@ export const formHeadings = {
   cases: ['病案举例'],
   ambiguous: ['歧义组信息'],
   objection: ['异议对象'],
-  sealedContact: ['填报人与联系方式'],
 } as const;
 
 /** The heading text of a `### heading` line, or null for any other line. */
@@ -129,8 +128,6 @@ export function opinionFromForm(issue: TrackerIssue, bureau: Bureau): OpinionRec
   if (title === null && details === null) return null;
   const extra = [pick(s, formHeadings.drgDip), pick(s, formHeadings.cases), pick(s, formHeadings.ambiguous)].filter(Boolean);
   const objection = pick(s, formHeadings.objection);
-  // Only an encrypted string (npm run seal) counts as contact; anything else is not carried over.
-  const sealed = pick(s, formHeadings.sealedContact)?.trim() ?? null;
   const sourceAnswer = pick(s, formHeadings.source);
   const typeAnswer = pick(s, formHeadings.submitterType);
   return {
@@ -147,7 +144,6 @@ export function opinionFromForm(issue: TrackerIssue, bureau: Bureau): OpinionRec
     publicConsent: consentGiven(pick(s, formHeadings.publicConsent)),
     title: title ?? issue.title,
     details: [objection ? `异议对象：${objection}` : '', details ?? '', ...extra].filter(Boolean).join('\n\n').trim(),
-    sealedContact: sealed && sealed.startsWith('sealed1.') && sealed.length > 8 && !/\s/.test(sealed) ? sealed : null,
   };
 }
 
