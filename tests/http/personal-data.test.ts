@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devKeyFiles } from '../../scripts/lib/sealed-fs.ts';
 import { startGitHubStandIn, type GitHubStandIn } from '../support/github-standin.ts';
+import { startSmsStandIn, type SmsStandIn } from '../support/sms-standin.ts';
 import { postJson, startServer, type RunningServer } from './support.ts';
 
 const secrets = {
@@ -59,10 +60,16 @@ function clearValuesIn(dir: string): string[] {
 
 describe('personal data never leaves the bureau\'s server', () => {
   let local: RunningServer;
+  let sms: SmsStandIn;
   beforeAll(async () => {
-    local = await startServer({ SUBMIT_RATE_LIMIT: 'off' });
+    // The submitter's contact is a mobile number: the receipt goes out by SMS, through the queue in the store.
+    sms = await startSmsStandIn({ token: 'sms-token' });
+    local = await startServer({ SUBMIT_RATE_LIMIT: 'off', SMS_GATEWAY_URL: sms.url, SMS_GATEWAY_TOKEN: 'sms-token' });
   });
-  afterAll(() => local?.stop());
+  afterAll(async () => {
+    await local?.stop();
+    await sms?.stop();
+  });
 
   it('refuses a patient\'s identity in a case example with a field error, and keeps what was typed', async () => {
     const withPatient = structuredClone(opinion);
@@ -81,7 +88,11 @@ describe('personal data never leaves the bureau\'s server', () => {
     const issue = (await local.localIssues()).find((i) => i.body.includes(trackingCode))!;
     for (const value of Object.values(secrets)) expect(issue.title + issue.body).not.toContain(value);
     expect(issue.body).not.toMatch(/sealed1\./);
-    // Waiting triage and the retry loop have written what they write; then the whole folder, store and WAL included.
+    // The receipt SMS reaches the gateway with the code (the only place the mobile number goes)...
+    for (const until = Date.now() + 15_000; !sms.requests.length && Date.now() < until; ) await new Promise((r) => setTimeout(r, 200));
+    expect(JSON.stringify(sms.requests.map((r) => r.body)), local.output()).toContain(secrets.contact);
+    expect(JSON.stringify(sms.requests.map((r) => r.body))).toContain(trackingCode);
+    // ...and triage and the loops have written what they write; then the whole folder, store and WAL included.
     await new Promise((r) => setTimeout(r, 500));
     expect(clearValuesIn(local.dataDir)).toEqual([]);
 

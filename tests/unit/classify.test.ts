@@ -26,17 +26,6 @@ describe('development data', () => {
     for (const o of all) expect(o.department, o.id).toBe(bureau.routing[o.category]);
   });
 
-  it('is large and varied enough to train on: every category, wrong ticks, questions, escalations, codes', () => {
-    const trained = sets.filter((s) => s.trained).flatMap((s) => s.opinions);
-    expect(trained.length).toBeGreaterThanOrEqual(400);
-    for (const k of categoryKeys) expect(trained.filter((o) => o.category === k).length, k).toBeGreaterThanOrEqual(60);
-    expect(trained.filter((o) => o.selected && o.selected !== o.category).length / trained.length).toBeGreaterThan(0.2);
-    expect(trained.filter((o) => o.escalate).length).toBeGreaterThanOrEqual(50);
-    expect(trained.flatMap((o) => o.codes).length).toBeGreaterThanOrEqual(150);
-    // A development check the model is not fitted on.
-    expect(sets.filter((s) => !s.trained).flatMap((s) => s.opinions).length).toBeGreaterThanOrEqual(40);
-  });
-
   it('reports a malformed labelled line by number, in Chinese, and keeps the rest', () => {
     const { opinions, errors } = parseLabelled(
       ['{"id":"a","title":"t","body":"b","selected":null,"category":"policy","escalate":false,"codes":[]}', '{"id":"b"', '{"id":"c","title":"t","category":"bogus","escalate":false}'].join('\n'),
@@ -168,10 +157,6 @@ describe('classifier', () => {
     expect(r.reasons.at(-1)).toMatch(/“排除表”|范围：/);
   });
 
-  it('is deterministic', () => {
-    for (const item of sets[0].opinions.slice(0, 20)) expect(classifier.classify(item)).toEqual(classifier.classify(item));
-  });
-
   it('segments with the lexicon and the model vocabulary as dictionaries, and ICU only for whole-word cues', () => {
     expect(segmentWords('本地细分组方案')).toContain('本地');
     const tokens = createTokenizer(lexicon).tokenize('结余留用和按床日付费；呼吸系统感染');
@@ -196,13 +181,6 @@ describe('classifier', () => {
 describe('trained model', () => {
   const small = sets[0].opinions.slice(0, 80);
   const quick = { ...trainSettings, iterations: 60 };
-
-  it('is the same model, byte for byte, when trained twice on the same data', () => {
-    const a = JSON.stringify(fitModel(small, lexicon, codeList, {}, quick));
-    const b = JSON.stringify(fitModel(small, lexicon, codeList, {}, quick));
-    expect(a).toBe(b);
-    expect(JSON.stringify(fitModel([...small].reverse().slice(1), lexicon, codeList, {}, quick))).not.toBe(a);
-  });
 
   it('is calibrated: the shipped thresholds come from cross-validation and keep review under the cap', () => {
     const cv = defaultModel.training.crossValidated as Record<string, number>;

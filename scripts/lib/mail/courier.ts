@@ -34,6 +34,8 @@ export interface CourierDeps {
   /** Server secret, for recipient hashes. */
   secret: Buffer;
   identity: MailIdentity | null;
+  /** Which channels can send at all (an SMTP transport or .eml writer; an SMS gateway): nothing is queued for the others. */
+  channels: { mail: boolean; sms: boolean };
   sealingKey: KeyObject;
   now?: () => Date;
 }
@@ -56,6 +58,7 @@ export function acceptedWrites(deps: CourierDeps, mailOrigins: Map<string, MailO
     const address = origin?.receiptTo ?? (kind === 'email' ? contact.trim() : kind === 'mobile' ? mobileNumber(contact) : null);
     if (!address || (kind !== 'email' && kind !== 'mobile')) return;
     const channel = kind === 'email' ? 'mail' : 'sms';
+    if (!deps.channels[channel]) return; // e.g. no SMS gateway configured: there is no way to write back by SMS
     w.prepare('INSERT OR IGNORE INTO reply_addresses (tracking_code, channel, address, thread) VALUES (?, ?, ?, ?)').run(
       job.trackingCode, channel, deps.crypt.encrypt(address), origin ? deps.crypt.encrypt(JSON.stringify(origin.original)) : null,
     );

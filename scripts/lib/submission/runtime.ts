@@ -194,7 +194,7 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
   const mail = mailConfigFromEnv(env, { dataDir: dataPaths(env).root, bureauEmail: bureau.contact.email, bureauName: bureau.name });
   const crypt = createServerCrypt(secret);
   const identity: MailIdentity | null = mail.from ? { from: mail.from, siteUrl: bureau.siteUrl, bureau: { name: bureau.name, shortName: bureau.shortName, contact: bureau.contact } } : null;
-  const courierDeps: CourierDeps = { crypt, secret, identity, sealingKey };
+  const courierDeps: CourierDeps = { crypt, secret, identity, sealingKey, channels: { mail: identity !== null, sms: mail.sms !== null } };
   const mailOrigins = new Map<string, MailOrigin>();
   const outgoing = createOutgoing(store);
   const transport = createMailTransport({ smtpUrl: mail.smtpUrl ?? undefined, mailDir: mail.mailDir });
