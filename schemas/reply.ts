@@ -22,6 +22,18 @@ export const replySchema = z.object({
   unit: z.string().optional(),
   /** Whether the submitting unit agreed to be named in the published reply. */
   unitNamed: z.boolean().default(false),
+  /**
+   * 并案办理 (issue 13): other opinions raising the same question were merged into this one (/merge) and are answered
+   * here. Absent when only one unit raised it.
+   */
+  raisedBy: z
+    .object({
+      /** How many units raised the question, this opinion's included (N 家单位提出); one without a unit counts once. */
+      units: z.number().int().min(2),
+      /** Of them, the units that agreed to be named (publicConsent), in the order their opinions were received. */
+      named: z.array(z.string()).default([]),
+    })
+    .optional(),
   /** Day the opinion was received. */
   received: dateSchema,
   /** Day the reply was made. */

@@ -45,6 +45,11 @@ export const summarySchema = z.object({
   asOf: dateSchema.optional(),
   /** Opinions received in the quarter. */
   received: z.number().int().nonnegative(),
+  /**
+   * Of those, merged into another opinion raising the same question (并案办理, /merge): counted once, with that one;
+   * not again in answered, open, the category, office and outcome tables or the lists (scripts/lib/publish/summary.ts).
+   */
+  merged: z.number().int().nonnegative().default(0),
   /** Of those, answered. */
   answered: z.number().int().nonnegative(),
   /** Of those, still open at generation time. */
@@ -84,6 +89,8 @@ export const summarySchema = z.object({
   escalated: z.array(listedOpinion).default([]),
   /** Opinions kept for the next grouping revision (意见留用), grouped by ADRG code (`未注明` when none was given). */
   reserved: z.array(z.object({ adrg: z.string(), name: z.string().optional(), items: z.array(z.object({ code: z.string(), title: z.string() })) })).default([]),
+  /** Questions of the quarter raised by several units (并案办理), most units first: one line each, with how many. */
+  mergedGroups: z.array(listedOpinion.extend({ /** Units that raised it, ≥ 2. */ units: z.number().int().min(2) })).default([]),
   /** Most-raised terms and codes with change from the previous quarter (热点问题图谱). */
   hotTopics: z
     .array(

@@ -15,7 +15,7 @@ import {
 import type { CodeList } from '../code-list.ts';
 import { dueDate } from '../due.ts';
 import { verdictKeys, type VerdictKey } from '../../../schemas/verdict.ts';
-import { categoryLabel, flags, keyFromLabels, officeLabel, outcomeLabel, revisitLabel, sourceLabel, verdictLabel } from '../labels.ts';
+import { categoryLabel, flags, keyFromLabels, mergeTarget, officeLabel, outcomeLabel, revisitLabel, sourceLabel, verdictLabel } from '../labels.ts';
 import { redactText } from '../redact.ts';
 import { canWrite, type Permission, type TrackerIssue, type TrackerPort } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
@@ -24,6 +24,8 @@ import type { OpinionReader } from '../triage/trust.ts';
 import { chinaDayStart } from './periods.ts';
 import type { Budget } from './plan.ts';
 import { parseReplyCommand } from './reply.ts';
+import { raisedBy } from './merged.ts';
+import type { OpinionRecord } from '../../../schemas/opinion.ts';
 
 export interface OpinionFacts {
   /** Tracker issue number. */
@@ -57,6 +59,13 @@ export interface OpinionFacts {
   verdictSource: 'online' | 'revisit' | null;
   /** Handled again after a 不满意 verdict (label 再次办理). */
   redo: boolean;
+  /**
+   * 并案办理 (issue 13): the opinion this one was merged into (/merge; labels.ts mergeTarget), whose question it is;
+   * absent or null when it stands on its own.
+   */
+  mergedInto?: { issue: number; code: string } | null;
+  /** Units behind this opinion's question: with opinions merged into it, how many units raised it (merged.ts); absent: 1. */
+  units?: number;
 }
 
 export interface CollectDeps {
@@ -93,10 +102,16 @@ export async function collectFacts(
   const facts: OpinionFacts[] = [];
   let incomplete = false;
 
+  // Opinions merged into another, by that one's number, whenever received: they add units to its question. (One merged
+  // after the main opinion was received was updated then, so it is among the issues read.)
+  const members = new Map<number, OpinionRecord[]>();
+  const mains = new Map<number, { fact: OpinionFacts; opinion: OpinionRecord }>();
   for (const issue of issues.sort((a, b) => a.number - b.number)) {
     const read = await deps.readOpinion(issue, port);
     if (read.status !== 'trusted') continue;
     const opinion = read.opinion;
+    const target = mergeTarget(issue.labels);
+    if (target) members.set(target.issue, [...(members.get(target.issue) ?? []), opinion]);
     const receivedAt = opinion.receivedAt;
     const received = chinaDate(new Date(receivedAt));
     if (received < range.from || received > range.to) continue;
@@ -139,7 +154,14 @@ export async function collectFacts(
       verdict: online ?? revisit,
       verdictSource: online ? 'online' : revisit ? 'revisit' : null,
       redo: issue.labels.includes(flags.redo),
+      mergedInto: target ? { issue: target.issue, code: target.trackingCode } : null,
+      units: 1,
     });
+    mains.set(issue.number, { fact: facts[facts.length - 1], opinion });
+  }
+  for (const [n, list] of members) {
+    const main = mains.get(n);
+    if (main && !main.fact.mergedInto) main.fact.units = raisedBy(main.opinion, list, keep).units;
   }
   return { facts, incomplete };
 }

@@ -8,12 +8,13 @@
  */
 import type { Bureau } from '../../../schemas/bureau.ts';
 import type { CodeList } from '../code-list.ts';
-import { flags } from '../labels.ts';
+import { flags, mergeTarget } from '../labels.ts';
 import { canWrite, type Permission, type TrackerPort } from '../tracker/port.ts';
 import { verificationNote, type OpinionReader } from '../triage/trust.ts';
 import type { CodeExtractor } from './codes.ts';
 import { emptyPlan, planFile, type Budget, type PublishPlan } from './plan.ts';
 import { latestReply, parseReplyCommand, renderReply, type PolicyRef } from './reply.ts';
+import { readMergedMembers, type MergedMember } from './merged.ts';
 
 export interface PlanRepliesDeps {
   bureau: Bureau;
@@ -43,6 +44,8 @@ export async function planReplies(port: TrackerPort, deps: PlanRepliesDeps): Pro
     return permissions.get(login)!;
   };
   const written = new Map<string, number>();
+  // Opinions merged into others (并案办理): read once, with the first answered opinion.
+  let members: Map<number, MergedMember[]> | null = null;
 
   for (const issue of issues) {
     const ref = `#${issue.number}`;
@@ -50,11 +53,19 @@ export async function planReplies(port: TrackerPort, deps: PlanRepliesDeps): Pro
       plan.skipped.push({ ref, reason: '操作预算已用完，下次运行继续' });
       continue;
     }
+    // A merged opinion is answered on its main opinion's page (its /track links there): it gets no page of its own.
+    const target = mergeTarget(issue.labels);
+    if (target || issue.labels.includes(flags.merged)) {
+      plan.skipped.push({ ref, reason: target ? `已并入 #${target.issue} 办理，答复见 #${target.issue} 的答复页面` : '已并案办理，答复见主意见的答复页面' });
+      continue;
+    }
     const read = await deps.readOpinion(issue, port);
     if (read.status !== 'trusted') {
       plan.skipped.push({ ref, reason: verificationNote(read) });
       continue;
     }
+    // Part of reading the tracker (the first unit of the budget), once, when there is an answer to publish.
+    members ??= await readMergedMembers(port, deps.readOpinion);
     const opinion = read.opinion;
     const comments = await port.listComments(issue.number);
     const allowed = new Set<string>();
@@ -64,7 +75,7 @@ export async function planReplies(port: TrackerPort, deps: PlanRepliesDeps): Pro
       plan.skipped.push({ ref, reason: '没有有写权限的人员发出的 /reply 答复' });
       continue;
     }
-    const rendered = renderReply({ issue, opinion, reply, ...deps });
+    const rendered = renderReply({ issue, opinion, reply, ...deps, merged: (members.get(issue.number) ?? []).map((m) => m.opinion) });
     if (!rendered.ok) {
       plan.skipped.push({ ref, reason: rendered.reason });
       continue;

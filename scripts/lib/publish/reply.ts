@@ -20,6 +20,7 @@ import type { TrackerComment, TrackerIssue } from '../tracker/port.ts';
 import { parseCommands } from '../triage/commands.ts';
 import { chinaDate } from '../workdays.ts';
 import { publicCodes, type CodeExtractor } from './codes.ts';
+import { raisedBy } from './merged.ts';
 
 /** A policy a reply may cite: its content id and the strings that identify it in prose. */
 export interface PolicyRef {
@@ -89,6 +90,8 @@ export interface RenderReplyInput {
   codeList: CodeList | null;
   extractCodes: CodeExtractor;
   policies: PolicyRef[];
+  /** Opinions merged into this one (并案办理, publish/merged.ts): answered here, counted in `raisedBy`. */
+  merged?: OpinionRecord[];
 }
 
 export type RenderedReply =
@@ -116,6 +119,7 @@ export function renderReply(input: RenderReplyInput): RenderedReply {
   const unitName = opinion.publicConsent ? opinion.organization?.trim() : undefined;
   const codes = publicCodes(input.extractCodes(`${opinion.title}\n${opinion.details}\n${reply.answer}`, input.codeList));
   const day = (iso: string) => new Date(`${chinaDate(new Date(iso))}T00:00:00Z`);
+  const raised = input.merged?.length ? raisedBy(opinion, input.merged, keep) : null;
 
   const data: Record<string, unknown> = {
     title,
@@ -125,6 +129,7 @@ export function renderReply(input: RenderReplyInput): RenderedReply {
     ...(opinion.submitterType ? { submitterType: opinion.submitterType } : {}),
     ...(unitName ? { unit: redactText(unitName, { keep }) } : {}),
     unitNamed: Boolean(unitName),
+    ...(raised && raised.units > 1 ? { raisedBy: raised } : {}),
     received: day(opinion.receivedAt),
     replied: day(reply.at),
     outcome,

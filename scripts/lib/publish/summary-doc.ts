@@ -25,12 +25,13 @@ export function summaryBody(s: SummaryFigures, quarter: Quarter): string {
   const timing = s.medianDaysToReply === null ? '本季度收到的意见尚无答复。' : `答复用时中位数为${s.medianDaysToReply}个工作日，90%的意见在${s.p90DaysToReply}个工作日内答复${rate}。`;
   const topCategory = Object.entries(s.byCategory).sort((a, b) => b[1] - a[1])[0];
   const lines = [
-    `${span}，共收到意见建议${s.received}条，已答复${s.answered}条，办理中${s.open}条${s.closedWithoutReply ? `，未答复即关闭${s.closedWithoutReply}条` : ''}。${timing}`,
+    `${span}，共收到意见建议${s.received}条，已答复${s.answered}条，办理中${s.open}条${s.closedWithoutReply ? `，未答复即关闭${s.closedWithoutReply}条` : ''}${s.merged ? `，与其他意见提出的同一问题并案办理${s.merged}条` : ''}。${timing}`,
     '',
     `按问题分类，${categories[topCategory[0] as keyof typeof categories]?.zh ?? topCategory[0]}最多（${topCategory[1]}条）。` +
       (s.overdue.length ? `截至${zhDate(s.asOf!)}，有${s.overdue.length}条意见超过答复期限尚未答复，已督促承办部门办理。` : '目前没有超过答复期限未答复的意见。') +
       (s.escalated.length ? `超出本级权限、需报送上级医保部门研究的意见${s.escalated.length}条。` : '') +
-      (s.reserved.length ? `暂不采纳并留用、作为新版分组升级参考的意见${s.reserved.reduce((n, g) => n + g.items.length, 0)}条。` : ''),
+      (s.reserved.length ? `暂不采纳并留用、作为新版分组升级参考的意见${s.reserved.reduce((n, g) => n + g.items.length, 0)}条。` : '') +
+      (s.mergedGroups.length ? `${s.mergedGroups.length}个问题由多家单位提出、并案办理（最多${s.mergedGroups[0].units}家），每个问题只统计一次。` : ''),
     '',
     verdictSentence(s),
     '',

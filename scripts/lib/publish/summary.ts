@@ -12,7 +12,12 @@
  * - verdicts (满意度, issue 14): of the quarter's opinions, those with a verdict on the reply as of `asOf` — the
  *   submitter's own on /track (label 评价:…), else the one staff heard on a phone follow-up (回访:…), one per
  *   opinion; 满意率 = (满意 + 基本满意) / opinions with a verdict (国办发〔2019〕51号 counts 基本满意 as 好评);
- *   再次办理 = opinions handled again after a 不满意 (label 再次办理), whether or not answered again yet.
+ *   再次办理 = opinions handled again after a 不满意 (label 再次办理), whether or not answered again yet;
+ * - 并案办理 (issue 13): an opinion merged into another (/merge) is that one's question, so it counts once: in
+ *   `received`, `bySubmitterType`, `bySource` and the verdicts (who wrote, how it came, what they said of the answer),
+ *   and as `merged`, but not again in answered / open / closed, timing, category, office, outcome, the lists or the
+ *   hot topics; `mergedGroups` lists the quarter's questions several units raised, with how many. So
+ *   received = answered + open + closedWithoutReply + merged.
  */
 import { categoryKeys, officeKeys, outcomeKeys, sourceKeys, submitterTypeKeys } from '../../../schemas/common.ts';
 import type { Summary, VerdictCounts } from '../../../schemas/summary.ts';
@@ -105,7 +110,9 @@ export interface ComputeOptions {
 const byCodeThenNumber = (a: OpinionFacts, b: OpinionFacts) => a.received.localeCompare(b.received) || a.number - b.number;
 const listed = (f: OpinionFacts) => ({ code: f.code, title: f.title, category: f.category });
 
-export function computeSummary(facts: OpinionFacts[], o: ComputeOptions): SummaryFigures {
+export function computeSummary(all: OpinionFacts[], o: ComputeOptions): SummaryFigures {
+  // Each question once: opinions merged into another are counted with it (并案办理).
+  const facts = all.filter((f) => !f.mergedInto);
   const answered = facts.filter((f) => f.replied !== null);
   const days = answered.map((f) => workdaysBetween(o.calendar, f.received, f.replied!));
   const onTime = answered.filter((f) => f.replied! <= f.due).length;
@@ -129,26 +136,31 @@ export function computeSummary(facts: OpinionFacts[], o: ComputeOptions): Summar
     title: `${quarterLabel(o.quarter)}意见收集反馈情况汇总`,
     quarter: quarterKey(o.quarter),
     asOf: asOfDate,
-    received: facts.length,
+    received: all.length,
+    merged: all.length - facts.length,
     answered: answered.length,
     open: facts.filter((f) => f.replied === null && f.state === 'open').length,
     closedWithoutReply: facts.filter((f) => f.replied === null && f.state === 'closed').length,
     answeredOnTime: onTime,
     byCategory: countBy(facts, categoryKeys, (f) => f.category),
     byOffice: countBy(facts, officeKeys, (f) => f.office),
-    bySubmitterType: countBy(facts, submitterTypeKeys, (f) => f.submitterType),
-    bySource: countBy(facts, sourceKeys, (f) => f.source),
+    bySubmitterType: countBy(all, submitterTypeKeys, (f) => f.submitterType),
+    bySource: countBy(all, sourceKeys, (f) => f.source),
     byOutcome: countBy(facts, outcomeKeys, (f) => f.outcome),
     medianDaysToReply: median(days),
     p90DaysToReply: percentile(days, 90),
     onTimeRate: answered.length ? Math.round((onTime / answered.length) * 10000) / 10000 : null,
-    satisfaction: satisfactionFigures(facts),
+    satisfaction: satisfactionFigures(all),
     overdue: facts
       .filter((f) => f.replied === null && f.state === 'open' && f.due < o.asOf)
       .sort((a, b) => a.due.localeCompare(b.due) || a.number - b.number)
       .map((f) => ({ ...listed(f), due: new Date(`${f.due}T00:00:00Z`) })),
     escalated: [...facts].sort(byCodeThenNumber).filter((f) => f.escalated).map(listed),
     reserved,
-    hotTopics: hotTopics(facts, o.previous, { codeName: o.codeName }),
+    mergedGroups: facts
+      .filter((f) => (f.units ?? 1) > 1)
+      .sort((a, b) => b.units! - a.units! || byCodeThenNumber(a, b))
+      .map((f) => ({ ...listed(f), units: f.units! })),
+    hotTopics: hotTopics(facts, o.previous.filter((f) => !f.mergedInto), { codeName: o.codeName }),
   };
 }

@@ -114,6 +114,8 @@ export function summaryWorkbook(summary: Omit<Summary, 'downloads'>, facts: Opin
     ['评价数（网上评价 / 电话回访）', `${summary.satisfaction.total.given}（${summary.satisfaction.total.online} / ${summary.satisfaction.total.revisit}）`],
     ['满意率（满意与基本满意 / 评价数）', summary.satisfaction.total.given ? percent(summary.satisfaction.rate) : '本季度暂无评价'],
     ['再次办理', summary.satisfaction.total.redo],
+    ['并案办理（并入同一问题的意见）', summary.merged],
+    ['多家单位提出的问题（单位数）', summary.mergedGroups.map((g) => `${g.code}（${g.units}家）`).join('、') || '无'],
   ];
   const sat = summary.satisfaction;
   const satisfaction: (string | number)[][] = [

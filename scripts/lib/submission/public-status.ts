@@ -6,7 +6,7 @@
 import { categories, categoryKeys, officeKeys, offices, type CategoryKey, type OfficeKey } from '../../../schemas/common.ts';
 import type { Bureau } from '../../../schemas/bureau.ts';
 import { dueDate } from '../due.ts';
-import { categoryLabel, flags, keyFromLabels, officeLabel } from '../labels.ts';
+import { categoryLabel, flags, keyFromLabels, mergeTarget, officeLabel } from '../labels.ts';
 import type { IssueStatus } from '../store/issue-status.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import type { OutboxJob } from './outbox.ts';
@@ -40,6 +40,11 @@ export interface PublicStatus {
   deadline: string | null;
   /** `/replies/<code lowercased>/` when replied. */
   replyUrl: string | null;
+  /**
+   * 并案办理 (issue 13): the opinion this one is handled with (/merge), whose stage, office and reply link the others
+   * show; absent or null when it is handled on its own.
+   */
+  mergedInto?: { trackingCode: string } | null;
 }
 
 export const replyPath = (trackingCode: string) => `/replies/${trackingCode.toLowerCase()}/`;
@@ -49,7 +54,7 @@ export const replyPath = (trackingCode: string) => `/replies/${trackingCode.toLo
  * 不满意 started is due `replyDays` after it (scripts/lib/verdict/plan.ts redoDue); one started after a phone
  * follow-up is not known here, and shows no due date rather than the first, passed one.
  */
-export function publicStatus(
+function ownStatus(
   job: OutboxJob,
   issue: IssueStatus | null,
   ctx: { bureau: Bureau; calendar: WorkCalendar; verdict?: Pick<VerdictRecord, 'verdict' | 'changedAt'> | null },
@@ -81,6 +86,32 @@ export function publicStatus(
           ? redoDue(ctx.bureau, ctx.calendar, ctx.verdict.changedAt, category).due
           : null,
     replyUrl: replied ? replyPath(trackingCode) : null,
+  };
+}
+
+/**
+ * The public status of an opinion. One merged into another (labels.ts mergeTarget, read from the issue's labels,
+ * all the /track index holds of a GitHub issue) follows that opinion: `ctx.main` is its status, read by the caller
+ * with the issue number the label names; the reply link is that opinion's page (its 查询码 is in the label too), and
+ * no due date is shown (the main opinion's receiving day is not known here; its office answers for both).
+ */
+export function publicStatus(
+  job: OutboxJob,
+  issue: IssueStatus | null,
+  ctx: Parameters<typeof ownStatus>[2] & { main?: IssueStatus | null },
+): PublicStatus {
+  const target = issue ? mergeTarget(issue.labels) : null;
+  if (!target) return ownStatus(job, issue, ctx);
+  const main = ctx.main ?? null;
+  const followed = ownStatus(job, main, { ...ctx, verdict: null });
+  return {
+    ...followed,
+    // Known to be merged by staff, so in hand even before the main opinion's status reaches the store.
+    // 再次办理 answers someone else's 不满意: for this submitter the question is simply being handled.
+    stage: !main || followed.stage === 'redo' ? 'in-progress' : followed.stage,
+    deadline: null,
+    replyUrl: main?.labels.includes(flags.replied) ? replyPath(target.trackingCode) : null,
+    mergedInto: { trackingCode: target.trackingCode },
   };
 }
 
