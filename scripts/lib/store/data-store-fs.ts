@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { dataPaths } from '../data-dir.ts';
 import type { OutboxJob } from '../submission/outbox.ts';
+import type { TrackerComment, TrackerIssue } from '../tracker/port.ts';
 import { openStore, type Store, type StoreOptions } from './store.ts';
 
 export function openDataStore(env: NodeJS.ProcessEnv = process.env, options: StoreOptions = {}, log: (line: string) => void = console.log): Store {
@@ -27,18 +28,8 @@ export function openDataStore(env: NodeJS.ProcessEnv = process.env, options: Sto
   return store;
 }
 
-interface LegacyIssue {
-  number: number;
-  title: string;
-  body: string;
-  labels: string[];
-  state: 'open' | 'closed';
-  author: string;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-  comments: { id: number; author: string; body: string; createdAt: string }[];
-}
+/** An issue file of the earlier tracker: the issue as the port shows it, with its comments inside. */
+type LegacyIssue = TrackerIssue & { comments: TrackerComment[] };
 
 const readJson = <T>(file: string): T | undefined => {
   try {
