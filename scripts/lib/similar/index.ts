@@ -42,15 +42,16 @@ export interface QueryOptions {
  */
 export const SIMILAR_THRESHOLD = 0.2;
 
-interface Doc {
-  id: number;
-  grams: Int32Array;
-  /** How often each gram occurs (at most 255), same order; its weight is TF[count]. */
-  counts: Uint8Array;
-}
-
-/** tf weight 1 + ln(count) by count: counts are small integers, so postings keep the count, not a float. */
+/** tf weight 1 + ln(count) by count: counts are small integers, so the index keeps counts (at most 255), not floats. */
 const TF = Float64Array.from({ length: 256 }, (_, c) => (c ? 1 + Math.log(c) : 0));
+
+/** An Int32Array or Uint8Array at least `n` long, keeping its contents (grown by doubling). */
+function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
+  if (n <= a.length) return a;
+  const bigger = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
+  bigger.set(a);
+  return bigger;
+}
 
 export interface SimilarIndex {
   /** Adds the opinion, or replaces it when the id is there already. */
@@ -63,65 +64,99 @@ export interface SimilarIndex {
 }
 
 export function createSimilarIndex(): SimilarIndex {
+  // Layout, all typed arrays (the loops over them are the whole cost of a search): each opinion is a slot; its
+  // grams and their counts are one range of two flat arrays; each gram has a posting list of (slot, count).
   const gramIds = new Map<string, number>();
   let df = new Int32Array(1024);
-  /** Per gram: the slots of the opinions that have it, and the gram's count in each (parallel arrays). */
-  const postSlots: number[][] = [];
-  const postTf: number[][] = [];
-  const docs: (Doc | null)[] = [];
+  const postSlots: Int32Array[] = [];
+  const postCounts: Uint8Array[] = [];
+  let postLen = new Int32Array(1024);
+  let flatGrams = new Int32Array(1 << 16);
+  let flatCounts = new Uint8Array(1 << 16);
+  let flatLen = 0;
+  let slotStart = new Int32Array(1024);
+  let slotEnd = new Int32Array(1024);
+  let slotId = new Int32Array(1024);
+  /** 1 for a slot holding an opinion, 0 for one removed or replaced. */
+  let live = new Uint8Array(1024);
+  let slots = 0;
   const slotOf = new Map<number, number>();
   let alive = 0;
   let dead = 0;
-  let norms = new Float64Array(0);
-  let idfs = new Float64Array(0);
+  let norms = new Float64Array(1024);
+  let idfs = new Float64Array(1024);
   let normsFresh = false;
-  let acc = new Float64Array(0);
+  let acc = new Float64Array(1024);
 
   const gramId = (g: string) => {
     let id = gramIds.get(g);
     if (id === undefined) {
       id = gramIds.size;
       gramIds.set(g, id);
-      if (id >= df.length) {
-        const bigger = new Int32Array(df.length * 2);
-        bigger.set(df);
-        df = bigger;
-      }
-      postSlots.push([]);
-      postTf.push([]);
+      df = grow(df, id + 1);
+      postLen = grow(postLen, id + 1);
+      postSlots.push(new Int32Array(4));
+      postCounts.push(new Uint8Array(4));
     }
     return id;
   };
   const idf = (d: number) => Math.log(1 + alive / Math.max(d, 1));
 
-  /** Drops removed opinions from the postings once they are a quarter of them. */
+  /**
+   * Once removed opinions are a quarter of the slots: renumbers the live slots in order, rebuilding the flat arrays
+   * and the postings (scores do not depend on slot numbers, so nothing a query returns changes).
+   */
   const compact = () => {
-    if (dead < 64 || dead * 4 < docs.length) return;
-    for (let g = 0; g < postSlots.length; g++) {
-      const slots = postSlots[g];
-      const tfs = postTf[g];
-      let k = 0;
-      for (let i = 0; i < slots.length; i++) {
-        if (docs[slots[i]] === null) continue;
-        slots[k] = slots[i];
-        tfs[k++] = tfs[i];
-      }
-      slots.length = k;
-      tfs.length = k;
+    if (dead < 64 || dead * 4 < slots) return;
+    const renumber = new Int32Array(slots).fill(-1);
+    const grams = new Int32Array(Math.max(1 << 16, flatLen));
+    const counts = new Uint8Array(grams.length);
+    let k = 0;
+    let len = 0;
+    for (let s = 0; s < slots; s++) {
+      if (!live[s]) continue;
+      renumber[s] = k;
+      const from = slotStart[s];
+      const to = slotEnd[s];
+      grams.set(flatGrams.subarray(from, to), len);
+      counts.set(flatCounts.subarray(from, to), len);
+      slotStart[k] = len;
+      len += to - from;
+      slotEnd[k] = len;
+      slotId[k] = slotId[s];
+      live[k] = 1;
+      slotOf.set(slotId[k], k);
+      k++;
     }
-    // Slots stay where they are (the postings point at them); only the postings are compacted.
+    live.fill(0, k, slots);
+    for (let g = 0; g < postSlots.length; g++) {
+      const ps = postSlots[g];
+      const pc = postCounts[g];
+      let j = 0;
+      for (let i = 0; i < postLen[g]; i++) {
+        const to = renumber[ps[i]];
+        if (to < 0) continue;
+        ps[j] = to;
+        pc[j++] = pc[i];
+      }
+      postLen[g] = j;
+    }
+    flatGrams = grams;
+    flatCounts = counts;
+    flatLen = len;
+    slots = k;
     dead = 0;
+    normsFresh = false;
   };
 
   const remove = (id: number) => {
     const slot = slotOf.get(id);
     if (slot === undefined) return;
-    const doc = docs[slot]!;
-    for (const g of doc.grams) df[g]--;
-    docs[slot] = null;
+    for (let i = slotStart[slot]; i < slotEnd[slot]; i++) df[flatGrams[i]]--;
+    live[slot] = 0;
     slotOf.delete(id);
     alive--;
-    dead += doc.grams.length ? 1 : 0;
+    dead++;
     normsFresh = false;
     compact();
   };
@@ -129,16 +164,14 @@ export function createSimilarIndex(): SimilarIndex {
   /** Every gram's idf, then every opinion's norm: once per change of the set, on the next query. */
   const refreshNorms = () => {
     if (normsFresh) return;
-    if (idfs.length < gramIds.size) idfs = new Float64Array(Math.max(gramIds.size, idfs.length * 2));
+    idfs = grow(idfs, gramIds.size);
     for (let g = 0; g < gramIds.size; g++) idfs[g] = idf(df[g]);
-    if (norms.length < docs.length) norms = new Float64Array(Math.max(docs.length, norms.length * 2));
-    for (let s = 0; s < docs.length; s++) {
-      const doc = docs[s];
-      if (!doc) continue;
-      const { grams, counts } = doc;
+    norms = grow(norms, slots);
+    for (let s = 0; s < slots; s++) {
+      if (!live[s]) continue;
       let sum = 0;
-      for (let i = 0; i < grams.length; i++) {
-        const w = TF[counts[i]] * idfs[grams[i]];
+      for (let i = slotStart[s], end = slotEnd[s]; i < end; i++) {
+        const w = TF[flatCounts[i]] * idfs[flatGrams[i]];
         sum += w * w;
       }
       norms[s] = Math.sqrt(sum);
@@ -150,20 +183,29 @@ export function createSimilarIndex(): SimilarIndex {
     add(id, text) {
       remove(id);
       const found = features(text);
-      const grams = new Int32Array(found.size);
-      const counts = new Uint8Array(found.size);
-      const slot = docs.length;
-      let i = 0;
+      const slot = slots++;
+      slotStart = grow(slotStart, slots);
+      slotEnd = grow(slotEnd, slots);
+      slotId = grow(slotId, slots);
+      live = grow(live, slots);
+      flatGrams = grow(flatGrams, flatLen + found.size);
+      flatCounts = grow(flatCounts, flatLen + found.size);
+      slotStart[slot] = flatLen;
       for (const [g, n] of found) {
         const gid = gramId(g);
-        grams[i] = gid;
-        counts[i] = Math.min(n, 255);
+        const count = Math.min(n, 255);
+        flatGrams[flatLen] = gid;
+        flatCounts[flatLen++] = count;
         df[gid]++;
-        postSlots[gid].push(slot);
-        postTf[gid].push(counts[i]);
-        i++;
+        const at = postLen[gid]++;
+        postSlots[gid] = grow(postSlots[gid], at + 1);
+        postCounts[gid] = grow(postCounts[gid], at + 1);
+        postSlots[gid][at] = slot;
+        postCounts[gid][at] = count;
       }
-      docs.push({ id, grams, counts });
+      slotEnd[slot] = flatLen;
+      slotId[slot] = id;
+      live[slot] = 1;
       slotOf.set(id, slot);
       alive++;
       normsFresh = false;
@@ -178,7 +220,7 @@ export function createSimilarIndex(): SimilarIndex {
       const threshold = options.threshold ?? SIMILAR_THRESHOLD;
       if (!alive || limit <= 0) return [];
       refreshNorms();
-      if (acc.length < docs.length) acc = new Float64Array(Math.max(docs.length, acc.length * 2));
+      acc = grow(acc, slots);
       const touched: number[] = [];
       let qnorm = 0;
       for (const [g, n] of features(text)) {
@@ -188,14 +230,14 @@ export function createSimilarIndex(): SimilarIndex {
         const weight = idf(d) * TF[Math.min(n, 255)];
         qnorm += weight * weight;
         if (!d) continue;
-        const w = weight * idf(d);
-        const slots = postSlots[gid!];
-        const tfs = postTf[gid!];
-        for (let i = 0; i < slots.length; i++) {
-          const s = slots[i];
-          if (docs[s] === null) continue;
+        const w = weight * idfs[gid!];
+        const ps = postSlots[gid!];
+        const pc = postCounts[gid!];
+        for (let i = 0, len = postLen[gid!]; i < len; i++) {
+          const s = ps[i];
+          if (!live[s]) continue;
           if (acc[s] === 0) touched.push(s);
-          acc[s] += w * TF[tfs[i]];
+          acc[s] += w * TF[pc[i]];
         }
       }
       qnorm = Math.sqrt(qnorm);
@@ -203,11 +245,10 @@ export function createSimilarIndex(): SimilarIndex {
       for (const s of touched) {
         const dot = acc[s];
         acc[s] = 0;
-        const doc = docs[s]!;
         if (!qnorm || !norms[s]) continue;
         const score = Math.min(1, dot / (qnorm * norms[s]));
-        if (score < threshold || options.exclude?.(doc.id)) continue;
-        found.push({ id: doc.id, score });
+        if (score < threshold || options.exclude?.(slotId[s])) continue;
+        found.push({ id: slotId[s], score });
       }
       found.sort((a, b) => b.score - a.score || a.id - b.id);
       return found.slice(0, limit).map((m) => ({ id: m.id, score: Math.round(m.score * 10000) / 10000 }));
