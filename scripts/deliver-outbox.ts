@@ -7,6 +7,8 @@
  */
 import { createSubmissionRuntime } from './lib/submission/runtime.ts';
 import { botLoginsFromEnv } from './lib/triage/cli.ts';
+// One corpus for the process: each triage then reads only the issues changed since the last one (issue 13).
+import { createSimilarCorpus, type SimilarCorpus } from './lib/similar/corpus.ts';
 import { triageIssue } from './lib/triage/run.ts';
 
 const arg = (name: string, fallback: number) => {
@@ -16,9 +18,10 @@ const arg = (name: string, fallback: number) => {
   return n;
 };
 
+let similar: SimilarCorpus | undefined;
 const runtime = createSubmissionRuntime({
   retryLoop: false,
-  triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50, bots: botLoginsFromEnv() }),
+  triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50, bots: botLoginsFromEnv(), similar: (similar ??= createSimilarCorpus({ bureau: ctx.bureau })) }),
 });
 const result = await runtime.service.deliverPending({ minAgeMs: arg('--min-age', 60) * 1000, budget: arg('--budget', Infinity), owner: 'outbox:deliver' });
 if (result.locked) {

@@ -9,13 +9,16 @@ import { publishedAnnouncementTitle } from '../../../scripts/lib/announcement-in
 import { chinaToday } from '../../../scripts/lib/dates.ts';
 import { createSubmissionRuntime, type SubmissionRuntime } from '../../../scripts/lib/submission/runtime.ts';
 import { botLoginsFromEnv } from '../../../scripts/lib/triage/cli.ts';
+// One corpus for the process: each triage then reads only the issues changed since the last one (issue 13).
+import { createSimilarCorpus, type SimilarCorpus } from '../../../scripts/lib/similar/corpus.ts';
 import { triageIssue } from '../../../scripts/lib/triage/run.ts';
 
 let runtime: SubmissionRuntime | undefined;
+let similar: SimilarCorpus | undefined;
 
 export function submissionRuntime(): SubmissionRuntime {
   return (runtime ??= createSubmissionRuntime({
-    triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50, bots: botLoginsFromEnv() }),
+    triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50, bots: botLoginsFromEnv(), similar: (similar ??= createSimilarCorpus({ bureau: ctx.bureau })) }),
   }));
 }
 
