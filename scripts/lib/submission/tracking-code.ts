@@ -10,14 +10,17 @@ import { createHmac, type KeyObject } from 'node:crypto';
 /** Crockford's alphabet: no I, L, O, U, so codes read aloud over the phone are unambiguous. */
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** Six characters identifying a submission (the outbox's file name). */
-export function trackingHash(secret: Buffer | string | KeyObject, key: string, attempt = 0): string {
-  const mac = createHmac('sha256', secret).update(`tracking-code\0${attempt}\0${key}`).digest();
+/** Six Crockford characters from the first 30 bits of a digest: the one encoder of every 查询码. */
+export function codeFromDigest(digest: Buffer): string {
+  const n = digest.readUInt32BE(0) >>> 2;
   let out = '';
-  // 30 bits from the first four bytes.
-  const n = mac.readUInt32BE(0) >>> 2;
   for (let i = 5; i >= 0; i--) out += alphabet[(n >>> (i * 5)) & 31];
   return out;
+}
+
+/** Six characters identifying a submission: an HMAC of its idempotency key under the server secret. */
+export function trackingHash(secret: Buffer | string | KeyObject, key: string, attempt = 0): string {
+  return codeFromDigest(createHmac('sha256', secret).update(`tracking-code\0${attempt}\0${key}`).digest());
 }
 
 export function formatTrackingCode(prefix: string, year: number | string, hash: string): string {

@@ -13,6 +13,7 @@ import { categories, categoryKeys, keyByZh, sources, submitterTypes, type Catego
 import type { OpinionRecord } from '../../../schemas/opinion.ts';
 import { createHash } from 'node:crypto';
 import { OPINION_FENCE, parseOpinionBlock } from '../opinion-block.ts';
+import { codeFromDigest, formatTrackingCode } from '../submission/tracking-code.ts';
 import type { TrackerIssue } from '../tracker/port.ts';
 
 /**
@@ -110,11 +111,7 @@ function consentGiven(answer: string | null): boolean {
  * the issue alone, so it is the same on every run and nobody can choose it.
  */
 export function issueTrackingCode(bureau: Bureau, issue: TrackerIssue): string {
-  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  const n = createHash('sha256').update(`issue-form\0${issue.number}`).digest().readUInt32BE(0) >>> 2;
-  let hash = '';
-  for (let i = 5; i >= 0; i--) hash += alphabet[(n >>> (i * 5)) & 31];
-  return `${bureau.codePrefix}-${issue.createdAt.slice(0, 4)}-${hash}`;
+  return formatTrackingCode(bureau.codePrefix, issue.createdAt.slice(0, 4), codeFromDigest(createHash('sha256').update(`issue-form\0${issue.number}`).digest()));
 }
 
 /**
