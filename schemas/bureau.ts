@@ -56,6 +56,17 @@ export const bureauSchema = z.object({
    * opinion form's 个人信息处理告知 states it.
    */
   personalDataRetentionMonths: z.number().int().min(1).max(120).default(24),
+  /**
+   * Mailboxes for the daily reminder mail of overdue opinions (issue 14): each office's, and the leadership's for
+   * 逾期督办. Optional: without them reminders are the tracker comments only (npm run overdue).
+   */
+  reminderEmails: z
+    .object({
+      admin: z.string().email('应为邮箱地址').optional(),
+      agency: z.string().email('应为邮箱地址').optional(),
+      leadership: z.string().email('应为邮箱地址').optional(),
+    })
+    .optional(),
   /** Path (relative to the repository) of the grouping code list in force: TSV `code<TAB>name`. Optional. */
   codeListPath: z.string().optional(),
   /** Public site URL, for feeds, sitemap and links in issues. */

@@ -48,6 +48,7 @@ import { createMailboxReader } from '../mail/imap-fs.ts';
 import type { MailIdentity } from '../mail/outbound.ts';
 import { pollMailbox as pollMailboxOnce } from '../mail/poller.ts';
 import { queueReplyMessages } from '../mail/replies-out.ts';
+import { queueReminders } from '../mail/reminders.ts';
 import { createHttpSmsGateway } from '../mail/sms.ts';
 import { createMailTransport } from '../mail/transport-fs.ts';
 import { createOutgoing, type Outgoing } from '../store/outgoing.ts';
@@ -315,6 +316,8 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     };
     every(2000, '发送邮件和短信', () => courier.deliverDue());
     every(30_000, '准备答复通知', queueReplies);
+    // The daily reminder mail to offices with overdue opinions (checked hourly; one mail per office and day).
+    if (identity && bureau.reminderEmails) every(3600_000, '准备逾期提醒邮件', () => queueReminders({ store, bureau, calendar, courier: courierDeps, identity, issueStatus, now: new Date() }));
     if (pollMailbox) every(mail.pollSeconds * 1000, '读取专用电子信箱', pollMailbox);
     // Verdicts the tracker could not take when they were given (scripts/lib/verdict/sync.ts).
     const verdictSync = {
