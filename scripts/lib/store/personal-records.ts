@@ -5,7 +5,7 @@
  * computers (npm run contact). The tracker (GitHub) gets the redacted opinion and the tracking code only.
  * Every read, addition and erasure is logged (access_log).
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Store } from './store.ts';
 
 /** How staff name a record: a tracking code (web and mail submissions) or `#<issue>` (opinions staff entered). */
@@ -34,8 +34,12 @@ export interface AccessEntry {
 
 /** Inside a write: the record of a new submission, in the same transaction as its outbox row (outbox-store.ts). */
 export function insertSubmissionRecord(w: DatabaseSync, trackingCode: string, sealed: string, at: string): void {
-  w.prepare('INSERT INTO personal_records (tracking_code, sealed, created_at) VALUES (?, ?, ?)').run(trackingCode, sealed, at);
+  // Prepared once per connection: this runs for every submission.
+  let statement = insertStatements.get(w);
+  if (!statement) insertStatements.set(w, (statement = w.prepare('INSERT INTO personal_records (tracking_code, sealed, created_at) VALUES (?, ?, ?)')));
+  statement.run(trackingCode, sealed, at);
 }
+const insertStatements = new WeakMap<DatabaseSync, StatementSync>();
 
 export interface PersonalRecords {
   find(ref: RecordRef): PersonalRecord | null;

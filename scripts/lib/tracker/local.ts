@@ -60,26 +60,29 @@ export function createLocalTracker(options: LocalTrackerOptions): LocalTracker {
   const byNumber = db.prepare(`${selectIssue} WHERE i.number = ?`);
   const byMarker = db.prepare(`${selectIssue} WHERE i.marker = ?`);
 
+  // Prepared once: createIssue and label writes run for every submission.
+  const markerNumber = db.prepare('SELECT number FROM tracker_issues WHERE marker = ?');
+  const insertIssue = db.prepare("INSERT INTO tracker_issues (marker, title, body, state, author, created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?, ?)");
+  const insertLabel = db.prepare('INSERT OR IGNORE INTO tracker_issue_labels (issue, name) VALUES (?, ?)');
+  const exists = db.prepare('SELECT 1 FROM tracker_issues WHERE number = ?');
+  const touchIssue = db.prepare('UPDATE tracker_issues SET updated_at = ? WHERE number = ?');
   const read = (n: number) => {
     const row = byNumber.get(n) as IssueRow | undefined;
     return row ? toIssue(row) : null;
   };
-  const mustExist = (w: DatabaseSync, n: number) => {
-    if (!w.prepare('SELECT 1 FROM tracker_issues WHERE number = ?').get(n)) throw new Error(`local tracker: no issue #${n} in ${store.file}`);
+  const mustExist = (_w: DatabaseSync, n: number) => {
+    if (!exists.get(n)) throw new Error(`local tracker: no issue #${n} in ${store.file}`);
   };
-  const touch = (w: DatabaseSync, n: number, stamp: string) => w.prepare('UPDATE tracker_issues SET updated_at = ? WHERE number = ?').run(stamp, n);
+  const touch = (_w: DatabaseSync, n: number, stamp: string) => touchIssue.run(stamp, n);
 
   return {
     async createIssue({ title, body, labels, marker }) {
       const stamp = now().toISOString();
-      const n = await store.write((w) => {
-        const existing = w.prepare('SELECT number FROM tracker_issues WHERE marker = ?').get(marker) as { number: number } | undefined;
+      const n = await store.write(() => {
+        const existing = markerNumber.get(marker) as { number: number } | undefined;
         if (existing) return existing.number;
-        const { lastInsertRowid } = w
-          .prepare("INSERT INTO tracker_issues (marker, title, body, state, author, created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?, ?)")
-          .run(marker, title, body, actor, stamp, stamp);
-        const add = w.prepare('INSERT OR IGNORE INTO tracker_issue_labels (issue, name) VALUES (?, ?)');
-        for (const label of labels) add.run(lastInsertRowid, label);
+        const { lastInsertRowid } = insertIssue.run(marker, title, body, actor, stamp, stamp);
+        for (const label of labels) insertLabel.run(lastInsertRowid, label);
         return Number(lastInsertRowid);
       });
       return read(n)!;
@@ -129,8 +132,7 @@ export function createLocalTracker(options: LocalTrackerOptions): LocalTracker {
       const stamp = now().toISOString();
       await store.write((w) => {
         mustExist(w, n);
-        const add = w.prepare('INSERT OR IGNORE INTO tracker_issue_labels (issue, name) VALUES (?, ?)');
-        for (const label of labels) add.run(n, label);
+        for (const label of labels) insertLabel.run(n, label);
         touch(w, n, stamp);
       });
     },
