@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBureau } from '../lib/bureau.ts';
 import { parseArgs } from 'node:util';
-import { fillTracker, syntheticOpinion } from '../lib/publish/synthetic.ts';
+import { fillLocalTracker, syntheticOpinion } from '../lib/publish/synthetic.ts';
 import { seededRandom } from '../lib/seeded-random.ts';
 import { createSimilarCorpus, similarText } from '../lib/similar/corpus.ts';
 import { createSimilarIndex } from '../lib/similar/index.ts';
@@ -71,13 +71,7 @@ if (withTracker) {
   const store = openStore(join(dir, 'store.sqlite'), { fsync: false });
   try {
     t0 = performance.now();
-    let clock = new Date();
-    const ports = new Map<string, ReturnType<typeof createLocalTracker>>();
-    await fillTracker((iso, actor) => {
-      clock = new Date(iso);
-      if (!ports.has(actor)) ports.set(actor, createLocalTracker({ store, actor, now: () => clock }));
-      return ports.get(actor)!;
-    }, { ...options, count: n });
+    await fillLocalTracker(store, { ...options, count: n });
     console.log(`tracker: ${n} synthetic issues in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const port = createLocalTracker({ store });
     const verify = createVerifier(port, { bureau, bots: { triage: 'feedback-bot', intake: 'feedback-bot' } });

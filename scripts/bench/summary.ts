@@ -17,7 +17,7 @@ import { parseQuarter } from '../lib/publish/periods.ts';
 import { createBudget } from '../lib/publish/plan.ts';
 import { summariseQuarter } from '../lib/publish/quarterly.ts';
 import { renderSummaryFiles } from '../lib/publish/summary-doc.ts';
-import { fillTracker } from '../lib/publish/synthetic.ts';
+import { fillLocalTracker } from '../lib/publish/synthetic.ts';
 import { openStore } from '../lib/store/store.ts';
 import { createOpinionReader } from '../lib/triage/trust.ts';
 import { createLocalTracker } from '../lib/tracker/local.ts';
@@ -32,13 +32,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-summary-'));
 const store = openStore(join(dir, 'store.sqlite'), { fsync: false });
 try {
   let t0 = performance.now();
-  let clock = new Date();
-  const ports = new Map<string, ReturnType<typeof createLocalTracker>>();
-  await fillTracker((iso, actor) => {
-    clock = new Date(iso);
-    if (!ports.has(actor)) ports.set(actor, createLocalTracker({ store, actor, now: () => clock }));
-    return ports.get(actor)!;
-  }, { count: n, from: '2025-01-01', days: 730, bureau });
+  await fillLocalTracker(store, { count: n, from: '2025-01-01', days: 730, bureau });
   console.log(`setup: ${n} synthetic issues over 8 quarters in ${((performance.now() - t0) / 1000).toFixed(1)} s (${dir})`);
 
   const port = createLocalTracker({ store });

@@ -8,6 +8,8 @@ import type { CategoryKey, OutcomeKey, SourceKey, SubmitterTypeKey } from '../..
 import type { Bureau } from '../../../schemas/bureau.ts';
 import { renderOpinionBlock } from '../opinion-block.ts';
 import { categoryLabel, flags, officeLabel, outcomeLabel, sourceLabel } from '../labels.ts';
+import type { Store } from '../store/store.ts';
+import { createLocalTracker } from '../tracker/local.ts';
 import type { TrackerPort } from '../tracker/port.ts';
 import { seededRandom } from '../seeded-random.ts';
 
@@ -78,4 +80,18 @@ export async function fillTracker(at: (iso: string, actor: string) => TrackerPor
     await staff.createComment(issue.number, `/reply 感谢您对${s.title.slice(2)}的意见，经研究答复如下：相关规则将在下一年度调整时统筹考虑。`);
     if (s.closed) await staff.updateIssue(issue.number, { state: 'closed' });
   }
+}
+
+/**
+ * `fillTracker` into the embedded tracker of `store`, each actor with its own port and all on the synthetic clock
+ * (the benchmarks' setup).
+ */
+export async function fillLocalTracker(store: Store, o: SyntheticOptions): Promise<void> {
+  let clock = new Date();
+  const ports = new Map<string, TrackerPort>();
+  await fillTracker((iso, actor) => {
+    clock = new Date(iso);
+    if (!ports.has(actor)) ports.set(actor, createLocalTracker({ store, actor, now: () => clock }));
+    return ports.get(actor)!;
+  }, o);
 }
