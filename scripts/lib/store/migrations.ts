@@ -24,11 +24,8 @@ export const migrations: readonly string[] = [
     issue_number INTEGER,
     issue_url TEXT,
     delivered_at TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    lease_owner TEXT,
-    lease_until INTEGER NOT NULL DEFAULT 0
+    attempts INTEGER NOT NULL DEFAULT 0,    -- failed deliveries so far (the retry schedule itself is in memory)
+    last_error TEXT
   ) WITHOUT ROWID;
   CREATE INDEX submissions_pending ON submissions (received_at) WHERE issue_number IS NULL;
   CREATE INDEX submissions_issue ON submissions (issue_number);

@@ -46,7 +46,6 @@ export function createOutgoing(store: Store) {
     history(hash: string, sinceIso: string): string[] {
       return (db.prepare('SELECT created_at FROM outgoing WHERE recipient_hash = ? AND created_at >= ? ORDER BY created_at').all(hash, sinceIso) as { created_at: string }[]).map((r) => r.created_at);
     },
-    has: (key: string) => !!db.prepare('SELECT 1 FROM outgoing WHERE key = ?').get(key),
     async markSent(key: string, at: string) {
       await store.write((w) => w.prepare("UPDATE outgoing SET status = 'sent', sent_at = ?, payload = NULL, attempts = attempts + 1, last_error = NULL WHERE key = ?").run(at, key));
     },

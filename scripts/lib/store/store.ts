@@ -1,7 +1,8 @@
 /**
  * The server's one store: a SQLite database in DATA_DIR (`store.sqlite`) through Node 24's built-in node:sqlite.
- * Outbox, embedded tracker, the /track code index and form-token use live here (and, later, sealed personal
- * data, the mail queue and ratings), so each change is one transaction and each uniqueness rule a constraint.
+ * Outbox, embedded tracker, the /track index, form-token use, sealed personal data, staff tokens and the access log,
+ * the mail queue and verdicts live here (migrations.ts), so each change is one transaction and each uniqueness rule
+ * a constraint.
  *
  * Durability: WAL with synchronous=FULL, so a committed transaction survives kill -9 and power loss. Writes go
  * through `write()`, which runs every write queued in the same turn of the event loop in one transaction

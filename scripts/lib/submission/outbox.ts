@@ -1,7 +1,7 @@
 /**
  * The outbox's records and its retry policy (pure). A job is everything needed to open the issue later, rendered
- * once at acceptance, so a delivery days later produces exactly what the receipt promised; it holds no clear-text
- * personal data (contact is already sealed inside the body).
+ * once at acceptance, so a delivery days later produces exactly what the receipt promised; it holds no personal
+ * data (the issue is redacted; name, contact and original text are a sealed record of their own, personal-records.ts).
  */
 import type { CategoryKey, OfficeKey } from '../../../schemas/common.ts';
 import type { FieldError } from '../../../schemas/submission.ts';
