@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractCodes } from '../../scripts/lib/classify/codes.ts';
 import { parseCodeList } from '../../scripts/lib/code-list.ts';
+import { codeCheck } from '../../scripts/lib/triage/comment.ts';
 import { codeList } from './triage-support.ts';
 
 const codes = (text: string) => extractCodes(text, codeList);
@@ -57,6 +58,22 @@ describe('extractCodes', () => {
     expect(names('ＦＭ３５ 与 I21.000X001')).toEqual(['FM35', 'I21.000x001']);
     expect(names('Ｋ８０．１００、５１．２３００ｘ００１')).toEqual(['K80.100', '51.2300x001']);
     expect(names('诊断 k35.x00')).toEqual(['K35.x00']);
+  });
+
+  it('reads codes in slash lists and after a list number, but not glued to a word (issue 13)', () => {
+    expect(names('多集中在 BB1/BB2/BB5 和 GB2/GB3 之间，同一DRG（IC23/IC25）')).toEqual(['BB1', 'BB2', 'BB5', 'GB2', 'GB3', 'IC23', 'IC25']);
+    expect(names('讨论：1.NA2女性生殖器官恶性肿瘤；2.OF2早期流产手术')).toEqual(['NA2', 'OF2']);
+    expect(names('ICD-10/ICD-9-CM-3 对照，版本 v.FM1')).toEqual([]);
+  });
+
+  it('reports a code typed with O for 0 or l for 1 as typed, with the code it means (issue 13)', () => {
+    expect(codes('主诊断编码录成 K80.10O 系统未拦截')).toEqual([{ code: 'K80.10O', kind: 'icd10', correction: 'K80.100' }]);
+    expect(names('I63.90O、S72.0OO 与 K35.8O2')).toEqual(['I63.90O', 'S72.0OO', 'K35.8O2']);
+    expect(codes('FM3l到底按啥入组')[0]).toMatchObject({ code: 'FM3l', kind: 'drg', correction: 'FM31', name: '经皮冠状动脉支架植入', known: true });
+    // The triage comment says what it probably should be.
+    expect(codeCheck(codes('FM3l')[0], true)).toBe('⚠️ 疑似录入错误（字母 O/l 当作数字 0/1），应为 FM31 经皮冠状动脉支架植入');
+    // Words and ordinary codes are not read as typos.
+    expect(names('Office 2019、COVID-19、I63.900')).toEqual(['I63.900']);
   });
 
   it('reads 医保版 ICD-10 codes with the x placeholder (issue 13)', () => {

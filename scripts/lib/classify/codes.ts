@@ -31,6 +31,11 @@ export interface ExtractedCode extends MentionedCode {
    * not split, ../shared/data/chs-drg-2.0/README.md); 1.x also used 7 (死亡或转院), and no version uses 0/2/4/6/8.
    */
   outdated?: boolean;
+  /**
+   * For a code typed with a letter for a digit (`I63.90O`, `K35.8O2`, `FM3l`: O for 0, l for 1): the code it
+   * almost certainly means. The code itself is reported as typed, so the submitter's text is still findable.
+   */
+  correction?: string;
 }
 
 /** ICD-10 医保版 body: category, optional decimals with at most one `x` placeholder, optional `x001` extension. */
@@ -50,9 +55,17 @@ const morphologyCode = /(?<![A-Za-z0-9.\-/])M\d{4,5}\/[0-369](?![\dA-Za-z])/g;
 /**
  * Letter codes: ADRG (2 letters + digit), DRG (+ one more digit), 歧义组 (`?QY`), ICD-10. Not glued to other
  * ASCII letters/digits, so `FM19` never yields `M19` and `ICD-10` never yields a code. A lower-case first letter
- * is read only with decimals (`k35.x00`), where it cannot be a word.
+ * is read only with decimals (`k35.x00`), where it cannot be a word. A slash or a list number may come before
+ * one (`BB1/BB2/BB5`, `2.OF2早期流产`: development data, issue 13); a dot after a letter may not (`v.FM1`).
  */
-const letterCode = new RegExp(String.raw`(?<![A-Za-z0-9.\-/])(?:[A-Z]{2}\d{1,2}|[A-Z]QY|${icd10Body}|[a-z]\d{2}\.[0-9xX]{1,4}(?:[xX]\d{3})?)(?![A-Za-z0-9])`, 'g');
+const codeStart = String.raw`(?<![A-Za-z0-9\-])(?<![A-Za-z]\.)`;
+const letterCode = new RegExp(String.raw`${codeStart}(?:[A-Z]{2}\d{1,2}|[A-Z]QY|${icd10Body}|[a-z]\d{2}\.[0-9xX]{1,4}(?:[xX]\d{3})?)(?![A-Za-z0-9])`, 'g');
+
+/**
+ * Codes typed with a letter for a digit: ICD-10 decimals with an O for 0 (`I63.90O`, `S72.0OO`) and an ADRG with
+ * an l for 1 (`FM3l`). Matched on their own so the strict patterns above stay strict.
+ */
+const typoCode = new RegExp(String.raw`${codeStart}(?:[A-Z]\d{2}\.[0-9xX]{0,3}[Oo][0-9xXOo]{0,3}|[A-Z]{2}\d{1,2}l)(?![A-Za-z0-9])`, 'g');
 
 /** ICD-9-CM-3 procedure codes, checked against their context below (a bare `12.35` is usually a number). */
 const procedureCode = new RegExp(String.raw`(?<![\d.A-Za-z])${procBody}(?![\d.A-Za-z%‰])`, 'g');
@@ -197,6 +210,14 @@ export function extractCodes(text: string, codeList: CodeList | null): Extracted
   for (const m of normal.matchAll(morphologyCode)) {
     if (inTaken(m.index)) continue;
     hits.push({ index: m.index, end: m.index + m[0].length, found: { code: m[0], kind: 'icd10', form: 'morphology' } });
+    taken.push([m.index, m.index + m[0].length]);
+  }
+  for (const m of normal.matchAll(typoCode)) {
+    if (inTaken(m.index)) continue;
+    const meant = canonical(m[0].replace(/[Oo]/g, '0').replace(/l$/, '1'));
+    const kind = kindOf(meant);
+    if (!kind) continue;
+    hits.push({ index: m.index, end: m.index + m[0].length, found: { ...describe(meant, kind, codeList), code: m[0], correction: meant } });
     taken.push([m.index, m.index + m[0].length]);
   }
   for (const m of normal.matchAll(letterCode)) {

@@ -4,8 +4,8 @@
  *
  * - tests/fixtures/opinions-eval.jsonl and tests/fixtures/classify-dev/*.jsonl: development data, trained on;
  * - tests/fixtures/classify-dev/check-*.jsonl: development checks written after tuning, measured, never trained on;
- * - tests/fixtures/classify-blind/opinions.jsonl: a held-out set written by someone else; never trained on,
- *   reported on its own when present.
+ * - blindSets: held-out sets written by someone else after the classifier was frozen; never trained on,
+ *   reported on their own.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseLabelled, type LabelledSet } from './labelled.ts';
@@ -13,14 +13,11 @@ import { parseLabelled, type LabelledSet } from './labelled.ts';
 export const modelPath = 'scripts/lib/classify/model.json';
 export const devDir = 'tests/fixtures/classify-dev';
 /**
- * The held-out sets, newest first, each reported on its own. The first was written before the classifier was
- * frozen and its aggregate figures were printed once while it was still being tuned (issue 13 note), so it is
- * reported as exposed; the second was written after the classifier was frozen and never seen by its author.
+ * The held-out sets, newest first, each reported on its own. Empty while the classifier is being changed: a blind
+ * set is written after the classifier is frozen (issue 13), and the earlier ones became development data
+ * (classify-dev/earlier-blind-*.jsonl).
  */
-export const blindSets = [
-  { file: 'tests/fixtures/classify-blind-2/opinions.jsonl', label: 'blind 2 (held out; written after the classifier was frozen)' },
-  { file: 'tests/fixtures/classify-blind/opinions.jsonl', label: 'blind 1 (held out, but its totals were seen once during tuning)' },
-] as const;
+export const blindSets: readonly { file: string; label: string }[] = [];
 
 export interface SetFile {
   file: string;

@@ -53,6 +53,7 @@ const kindNames: Record<CodeKind, string> = {
 const cell = (s: string) => s.replace(/\|/g, '／').replace(/\n/g, ' ');
 
 export function codeCheck(code: ExtractedCode, hasCodeList: boolean): string {
+  if (code.correction) return `⚠️ 疑似录入错误（字母 O/l 当作数字 0/1），应为 ${code.correction}${code.name ? ` ${code.name}` : ''}`;
   if (code.kind === 'icd10' || code.kind === 'icd9cm3') return '格式正确';
   const near = code.nearest ? `；最接近：${code.nearest.code} ${code.nearest.name}` : '';
   if (code.outdated) return `⚠️ 1.x 版编码（2.0 版 DRG 末位只用 1/3/5/9），不在现行分组方案中${near}`;
