@@ -264,3 +264,56 @@ describe('submission service: no loss, no duplicates', () => {
     expect(createOutbox(storeAt(dir)).get(r.trackingCode.slice(-6))).toMatchObject({ trackingCode: r.trackingCode });
   });
 });
+
+describe('submission service with the embedded tracker in the same store', () => {
+  function inStore() {
+    const dir = mkdtempSync(join(tmpdir(), 'outbox-in-store-'));
+    const store = storeAt(dir);
+    // Counts the store's transactions: the submission, its issue and its delivery should be one.
+    const writes = { n: 0 };
+    const write = store.write.bind(store);
+    store.write = (fn) => {
+      writes.n++;
+      return write(fn);
+    };
+    const local = createLocalTracker({ store });
+    const outbox = createOutbox(store);
+    const failAccepted = { on: false };
+    const service = createSubmissionService({
+      bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox, tracker: async () => local, trackerInStore: local,
+      sealingKey: createPublicKey(keys.publicKey), secret, log: () => {},
+      onAccepted: () => {
+        if (failAccepted.on) throw new Error('mail queue full');
+      },
+    });
+    return { store, local, outbox, service, writes, failAccepted };
+  }
+
+  it('stores the opinion, opens its issue and records the delivery in one commit', async () => {
+    const { local, outbox, service, writes } = inStore();
+    const r = await service.submit({ submission: submission(), key: 'one-commit-0001' });
+    expect(r.status).toBe('delivered');
+    expect(writes.n).toBe(1);
+    const issue = await local.findIssueByMarker(r.trackingCode);
+    expect(issue).toMatchObject({ title: expect.stringContaining('建议调整核心要素的计算口径'), state: 'open', author: 'feedback-bot' });
+    expect(outbox.delivery(r.trackingCode.slice(-6))).toMatchObject({ issueNumber: issue!.number, url: issue!.url });
+    expect(outbox.pending()).toEqual([]);
+    // The same key again: the same receipt, no second issue, no write.
+    const again = await service.submit({ submission: submission(), key: 'one-commit-0001' });
+    expect(again).toMatchObject({ trackingCode: r.trackingCode, status: 'delivered' });
+    expect(writes.n).toBe(1);
+    expect(await local.listIssues({ state: 'all' })).toHaveLength(1);
+  });
+
+  it('leaves neither an issue nor a job when a write of the same transaction fails, and accepts the retry once', async () => {
+    const { local, outbox, service, failAccepted } = inStore();
+    failAccepted.on = true;
+    await expect(service.submit({ submission: submission(), key: 'atomic-0001' })).rejects.toThrow('mail queue full');
+    expect(await local.listIssues({ state: 'all' })).toEqual([]);
+    expect(outbox.pending()).toEqual([]);
+    failAccepted.on = false;
+    const r = await service.submit({ submission: submission(), key: 'atomic-0001' });
+    expect(r.status).toBe('delivered');
+    expect((await local.listIssues({ state: 'all' })).map((i) => i.number)).toHaveLength(1);
+  });
+});

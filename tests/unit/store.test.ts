@@ -61,6 +61,21 @@ describe('writes', () => {
     expect(store.db.prepare('SELECT key FROM meta ORDER BY key').all().map((r) => r.key)).toEqual(['a', 'b']);
   });
 
+  it('answers writes only once the WAL is synced, also for writes queued just before the store closes', async () => {
+    const file = join(tmp(), 'store.sqlite');
+    const store = openStore(file);
+    const put = (k: string) => store.write((w) => w.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(k, 'v'));
+    await put('first');
+    // Three writes in one batch and one more while that batch's sync runs: all answered, none lost.
+    const batch = [put('a'), put('b'), put('c')];
+    await new Promise((r) => setImmediate(r));
+    const late = put('d');
+    store.close();
+    await expect(Promise.all([...batch, late])).resolves.toHaveLength(4);
+    const reopened = open(file);
+    expect((reopened.db.prepare("SELECT key FROM meta WHERE value = 'v' ORDER BY key").all() as { key: string }[]).map((r) => r.key)).toEqual(['a', 'b', 'c', 'd', 'first']);
+  });
+
   it('loses no update when a staff command and triage write the same issue at once', async () => {
     const file = join(tmp(), 'store.sqlite');
     // Two connections stand for the staff CLI and the server's in-process triage.

@@ -12,19 +12,28 @@ import type { Store } from '../store/store.ts';
 import type { Delivery, OutboxJob } from './outbox.ts';
 
 export type ClaimResult =
-  | { created: true }
+  /** Stored; `delivery` when the issue was created in the same transaction (ClaimExtras.deliverWithin). */
+  | { created: true; delivery?: Delivery }
   /** The key was used before: that submission, and the content hash it came with. */
   | { created: false; reason: 'same-key'; existing: OutboxJob; contentHash: string | null }
   /** Another key's submission holds this tracking code: try the next code. */
   | { created: false; reason: 'code-taken' };
 
+/** What a claim writes besides the job and its sealed record, in the same transaction. */
+export interface ClaimExtras {
+  /** Whatever must exist with the job: the reply address and the receipt in the mail queue (courier.ts). */
+  alsoWrite?: (w: DatabaseSync) => void;
+  /** Creates the issue in a tracker kept in this same store and returns its delivery, recorded with the job. */
+  deliverWithin?: (w: DatabaseSync) => Delivery;
+}
+
 export interface Outbox {
   /**
    * Stores a new job unless its key or its code is taken (checked and inserted in one transaction), with the
-   * submitter's sealed personal record beside it (personal-records.ts) and whatever else must exist with it
-   * (`alsoWrite`: the reply address and the receipt in the mail queue): none exists without the others.
+   * submitter's sealed personal record beside it (personal-records.ts) and the extras: none exists without the
+   * others.
    */
-  claim(job: OutboxJob, contentHash: string, sealedPersonal: string, alsoWrite?: (w: DatabaseSync) => void): Promise<ClaimResult>;
+  claim(job: OutboxJob, contentHash: string, sealedPersonal: string, extras?: ClaimExtras): Promise<ClaimResult>;
   /** The job an idempotency-key hash belongs to, with the content hash it came with. */
   byKey(keyHash: string): { job: OutboxJob; contentHash: string | null } | null;
   get(hash: string): OutboxJob | null;
@@ -56,7 +65,7 @@ export function createOutbox(store: Store, now: () => number = Date.now): Outbox
   const failed = db.prepare('UPDATE submissions SET attempts = attempts + 1, last_error = ? WHERE hash = ? AND issue_number IS NULL');
 
   return {
-    claim(job, contentHash, sealedPersonal, alsoWrite) {
+    claim(job, contentHash, sealedPersonal, extras = {}) {
       return store.write((w) => {
         const sameKey = byKeyQuery.get(job.keyHash) as Row | undefined;
         if (sameKey) return { created: false, reason: 'same-key', existing: JSON.parse(sameKey.job) as OutboxJob, contentHash: sameKey.content_hash } as const;
@@ -65,8 +74,11 @@ export function createOutbox(store: Store, now: () => number = Date.now): Outbox
           job.hash, job.trackingCode, job.keyHash, contentHash, job.receivedAt, JSON.stringify(job),
         );
         insertSubmissionRecord(w, job.trackingCode, sealedPersonal, job.receivedAt);
-        alsoWrite?.(w);
-        return { created: true } as const;
+        extras.alsoWrite?.(w);
+        if (!extras.deliverWithin) return { created: true } as const;
+        const delivery = extras.deliverWithin(w);
+        delivered.run(delivery.issueNumber, delivery.url, delivery.deliveredAt, job.hash);
+        return { created: true, delivery } as const;
       });
     },
     byKey(keyHash) {

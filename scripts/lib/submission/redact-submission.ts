@@ -147,19 +147,20 @@ function mapStrings(
   schema: z.ZodType | undefined,
   value: unknown,
   f: (role: FieldRole | undefined, value: string, path: string) => string,
-  path: string[] = [],
+  path = '',
   inherited?: FieldRole,
 ): unknown {
   const { role: own, core } = unwrap(schema);
   const role = own ?? inherited;
-  if (typeof value === 'string') return f(role, value, path.join('.'));
+  if (typeof value === 'string') return f(role, value, path);
   const def = core ? defOf(core) : undefined;
+  const at = (k: string) => (path ? `${path}.${k}` : k);
   if (Array.isArray(value)) {
-    return value.map((v, i) => mapStrings(def?.type === 'array' ? def.element : undefined, v, f, [...path, String(i)], role));
+    return value.map((v, i) => mapStrings(def?.type === 'array' ? def.element : undefined, v, f, at(String(i)), role));
   }
   if (value && typeof value === 'object') {
     const shape = def?.type === 'object' ? def.shape! : {};
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(shape[k], v, f, [...path, k])]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(shape[k], v, f, at(k))]));
   }
   return value;
 }

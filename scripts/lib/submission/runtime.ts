@@ -225,6 +225,7 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
 
   const service = createSubmissionService({
     bureau, calendar, codeList, outbox, tracker, sealingKey, secret, log,
+    trackerInStore: local ?? undefined,
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     backoff: config.backoff,
     afterDeliver,

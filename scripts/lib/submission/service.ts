@@ -22,6 +22,7 @@ import type { Submission } from '../../../schemas/submission.ts';
 import type { CodeList } from '../code-list.ts';
 import { dueDate } from '../due.ts';
 import { seal } from '../sealed.ts';
+import type { LocalTracker } from '../tracker/local.ts';
 import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { codeWarnings } from './code-warnings.ts';
@@ -41,6 +42,11 @@ export interface SubmissionServiceDeps {
   outbox: Outbox;
   /** The tracker, created lazily (GitHub or the local tracker, scripts/lib/tracker/from-env.ts). */
   tracker: () => Promise<TrackerPort>;
+  /**
+   * The tracker when it lives in the outbox's own store (the embedded tracker, tracker/local.ts): a new
+   * submission's issue is then created in the transaction that stores it, one commit instead of three.
+   */
+  trackerInStore?: Pick<LocalTracker, 'createIssueWithin'>;
   /** Public key names and contacts are sealed to. */
   sealingKey: KeyObject;
   /** Server secret: tracking codes and key hashes are HMACs under it. */
@@ -144,6 +150,12 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
     if (found && !existing) log('warn', `${job.trackingCode}: #${found.number} 含有此查询码，但不是本系统账号（${deps.intakeLogin}）登记的，不作为本意见`);
     const issue = existing ?? (await tracker.createIssue({ ...job.issue, marker: job.trackingCode }));
     await deps.outbox.markDelivered(job.hash, { issueNumber: issue.number, url: issue.url, deliveredAt: now().toISOString() });
+    await recordedDelivery(job, issue, !!existing);
+    return true;
+  }
+
+  /** What follows a recorded delivery: the /track index, the log line, in-process triage of a new issue. */
+  async function recordedDelivery(job: OutboxJob, issue: TrackerIssue, existing: boolean) {
     waiting.delete(job.hash);
     if (deps.onDelivered) await Promise.resolve(deps.onDelivered(issue)).catch((e) => log('warn', `${job.trackingCode}: 记录议题状态失败：${(e as Error).message}`));
     log('info', `${job.trackingCode}: ${existing ? '已在跟踪系统中找到' : '已登记为'} #${issue.number}`);
@@ -152,7 +164,6 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
         .then(() => deps.afterDeliver!(issue.number, issue))
         .catch((e) => log('warn', `${job.trackingCode}: 登记后的自动分拣失败（#${issue.number}）：${(e as Error).message}`));
     }
-    return true;
   }
 
   /**
@@ -236,13 +247,24 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
           v: 1, hash, trackingCode, keyHash, receivedAt, category: s.category, office, deadline, warnings,
           issue: { title: issue.title, body: issue.body, labels: issue.labels },
         };
-        const claimed = await deps.outbox.claim(job, contentHash, sealedPersonal, deps.onAccepted && ((w) => deps.onAccepted!(w, { job, input })));
+        let issueWithin: TrackerIssue | undefined;
+        const inStore = deps.trackerInStore;
+        const claimed = await deps.outbox.claim(job, contentHash, sealedPersonal, {
+          alsoWrite: deps.onAccepted && ((w) => deps.onAccepted!(w, { job, input })),
+          deliverWithin: inStore && ((w) => {
+            issueWithin = inStore.createIssueWithin(w, { ...job.issue, marker: job.trackingCode });
+            return { issueNumber: issueWithin.number, url: issueWithin.url, deliveredAt: now().toISOString() };
+          }),
+        });
         if (!claimed.created) {
           if (claimed.reason === 'code-taken') continue; // another submission owns this code: take the next
           return repeatOf({ job: claimed.existing, contentHash: claimed.contentHash }, contentHash); // a racing twin won
         }
-        const delivered = await deliver(job, false);
-        return receiptOf(job, delivered, false);
+        if (claimed.delivery && issueWithin) {
+          await recordedDelivery(job, issueWithin, false);
+          return receiptOf(job, true, false);
+        }
+        return receiptOf(job, await deliver(job, false), false);
       }
       throw new Error('无法分配查询码（20 次冲突）');
     },

@@ -21,6 +21,12 @@ export interface LocalTrackerOptions {
 export interface LocalTracker extends TrackerPort {
   /** Who may run staff commands on the local tracker (GitHub: repository collaborators). */
   setPermission(login: string, permission: Permission): Promise<void>;
+  /**
+   * createIssue inside a write the caller already runs on this store (the outbox's claim), so an accepted
+   * submission, its issue and its delivery are one commit instead of three (issue 11: each commit waited for its
+   * own sync). An issue with the same marker is returned instead of a second one.
+   */
+  createIssueWithin(w: DatabaseSync, input: Parameters<TrackerPort['createIssue']>[0]): TrackerIssue;
 }
 
 interface IssueRow {
@@ -75,17 +81,21 @@ export function createLocalTracker(options: LocalTrackerOptions): LocalTracker {
   };
   const touch = (_w: DatabaseSync, n: number, stamp: string) => touchIssue.run(stamp, n);
 
+  const createIssueWithin: LocalTracker['createIssueWithin'] = (_w, { title, body, labels, marker }) => {
+    const existing = markerNumber.get(marker) as { number: number } | undefined;
+    if (existing) return read(existing.number)!;
+    const stamp = now().toISOString();
+    const { lastInsertRowid } = insertIssue.run(marker, title, body, actor, stamp, stamp);
+    for (const label of labels) insertLabel.run(lastInsertRowid, label);
+    // The row just written, without reading it back (a submission's hot path).
+    const number = Number(lastInsertRowid);
+    return { number, title, body, labels: [...new Set(labels)], state: 'open', author: actor, createdAt: stamp, updatedAt: stamp, closedAt: null, url: `tracker://local/issues/${number}` };
+  };
+
   return {
-    async createIssue({ title, body, labels, marker }) {
-      const stamp = now().toISOString();
-      const n = await store.write(() => {
-        const existing = markerNumber.get(marker) as { number: number } | undefined;
-        if (existing) return existing.number;
-        const { lastInsertRowid } = insertIssue.run(marker, title, body, actor, stamp, stamp);
-        for (const label of labels) insertLabel.run(lastInsertRowid, label);
-        return Number(lastInsertRowid);
-      });
-      return read(n)!;
+    createIssueWithin,
+    async createIssue(input) {
+      return store.write((w) => createIssueWithin(w, input));
     },
     async findIssueByMarker(marker) {
       const row = byMarker.get(marker) as IssueRow | undefined;
