@@ -1,8 +1,8 @@
 /**
  * `npm run bench:classify`: how well and how fast the classifier works, per labelled set, each on its own:
  *
- * - blind (held out): tests/fixtures/classify-blind-2/ and classify-blind/ (sets-fs.ts blindSets), written by
- *   others and never trained on; blind 2 also never seen while tuning: the figures that say what to expect;
+ * - blind (held out): sets-fs.ts blindSets, written by others after the classifier was frozen and never trained on
+ *   or seen while tuning: the figures that say what to expect (earlier blind sets are development data now);
  * - development checks (classify-dev/check-*.jsonl): written after tuning, not trained on, but seen by the author;
  * - development data (opinions-eval.jsonl, classify-dev/*.jsonl): the model was fitted on these, so their figures
  *   are shown twice, as fitted (optimistic) and cross-validated (each opinion classified by a model fitted without
