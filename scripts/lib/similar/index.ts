@@ -33,7 +33,7 @@ export interface QueryOptions {
 
 /**
  * The score from which two opinions are listed as similar, read off the project's own opinions: the 761 of
- * tests/fixtures (opinions-eval, classify-dev), which hold many restatements of one question by
+ * tests/fixtures (opinions-eval, classify-dev and the first blind set, now classify-dev/earlier-blind-1), which hold many restatements of one question by
  * another unit in other words, scored pair by pair (289,180 pairs). 99.9% of all pairs score below 0.19. Of the
  * 183 pairs at or above 0.20, those above 0.25 are nine times in ten the same question (e.g. 等级系数差距过大 asked
  * by two hospitals, 0.33) and between 0.20 and 0.25 about three times in four (e.g. 门诊与住院预算能否调剂, 0.22);
