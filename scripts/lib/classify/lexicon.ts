@@ -351,6 +351,11 @@ const other: Record<string, Short> = {
   贯标: { o: 3 },
   赋码: { o: 3 },
   编码库: { o: 2.5, up: 0.8 },
+  // A code missing from, or mapped wrongly in, the national 医保版 code books: only the nation adds or fixes one
+  // (labelling guide: national coding standards and mappings escalate).
+  映射表: { o: 2.5, up: 1 },
+  细目: { o: 2, up: 0.8 },
+  扩展码: { o: 2, up: 0.8 },
   编码标准: { o: 3, up: 1 },
   疾病分类与代码: { o: 3, up: 1.2 },
   手术操作分类与代码: { o: 3, up: 1.2 },

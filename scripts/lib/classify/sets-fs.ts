@@ -13,12 +13,10 @@ import { parseLabelled, type LabelledSet } from './labelled.ts';
 export const modelPath = 'scripts/lib/classify/model.json';
 export const devDir = 'tests/fixtures/classify-dev';
 /**
- * The held-out set, reported on its own: written by others after the classifier was frozen (issue 13). The earlier
- * ones became development data (classify-dev/earlier-blind-*.jsonl) when the classifier changed again.
+ * The held-out sets, reported on their own: written by others after the classifier was frozen (issue 13). Empty
+ * while the classifier is being changed; earlier ones became development data (classify-dev/earlier-blind-*.jsonl).
  */
-export const blindSets: readonly { file: string; label: string }[] = [
-  { file: 'tests/fixtures/classify-blind-3/opinions.jsonl', label: 'blind 3 (held out; written after the classifier was frozen at a476572)' },
-];
+export const blindSets: readonly { file: string; label: string }[] = [];
 
 export interface SetFile {
   file: string;
