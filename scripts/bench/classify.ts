@@ -63,7 +63,8 @@ function print(name: string, items: LabelledLine[], results: Classification[]) {
   console.log(`confidently wrong (wrong, not sent to a person): ${frac(f.confidentlyWrong)}; sent to a person (分类待确认): ${frac(f.review)}`);
   console.log(`office: ${frac(f.office)}; wrong ticks corrected: ${frac(f.wrongTicksCorrected)}`);
   console.log(`escalation: precision ${frac(f.escalation.precision)}, recall ${frac(f.escalation.recall)}`);
-  console.log(`codes: recall ${frac(f.codes.recall)}, precision ${frac(f.codes.precision)}`);
+  const listed = results.flatMap((r) => r.codes.filter((c) => c.known));
+  console.log(`codes: recall ${frac(f.codes.recall)}, precision ${frac(f.codes.precision)}; named ${frac({ hit: listed.filter((c) => c.name).length, of: listed.length })} of those the configured list knows`);
   console.log('per category (recall / precision):');
   for (const k of categoryKeys) console.log(`  ${k.padEnd(14)} ${categories[k].zh.padEnd(6, '　')} ${frac(f.perCategory[k].recall).padStart(16)}  precision ${frac(f.perCategory[k].precision)}`);
   console.log('confusion matrix (rows = expected, columns = answered; an accepted alternative counts as expected):');

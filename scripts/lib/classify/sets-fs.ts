@@ -16,7 +16,9 @@ export const devDir = 'tests/fixtures/classify-dev';
  * The held-out sets, reported on their own: written by others after the classifier was frozen (issue 13). Empty
  * while the classifier is being changed; earlier ones became development data (classify-dev/earlier-blind-*.jsonl).
  */
-export const blindSets: readonly { file: string; label: string }[] = [];
+export const blindSets: readonly { file: string; label: string }[] = [
+  { file: 'tests/fixtures/classify-blind-4/opinions.jsonl', label: 'blind 4 (held out; written after the classifier was frozen at 08e9b20)' },
+];
 
 export interface SetFile {
   file: string;
