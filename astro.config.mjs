@@ -10,8 +10,8 @@ import { contentDir } from './scripts/lib/content-dir.ts';
 const bureau = JSON.parse(readFileSync(new URL('./content/settings/bureau.json', import.meta.url), 'utf8'));
 
 // Pages are static by default; /submit, /track and /api/* opt out with `export const prerender = false`
-// and run in the Node server (standalone). ASTRO_OUT_DIR lets benchmarks and parallel test runs build
-// elsewhere without touching dist/.
+// and run in the Node server: scripts/serve.ts runs the adapter's handler (middleware mode) and serves the built
+// files itself. ASTRO_OUT_DIR lets benchmarks and parallel test runs build elsewhere without touching dist/.
 export default defineConfig({
   site: process.env.SITE_URL ?? bureau.siteUrl,
   srcDir: './site',
@@ -19,7 +19,7 @@ export default defineConfig({
   outDir: process.env.ASTRO_OUT_DIR ?? './dist',
   cacheDir: process.env.ASTRO_CACHE_DIR ?? './node_modules/.astro',
   output: 'static',
-  adapter: node({ mode: 'standalone' }),
+  adapter: node({ mode: 'middleware' }),
   integrations: [mdx(), sitemap({ filter: (page) => !/\/(submit|track|api)\b/.test(page) })],
   trailingSlash: 'ignore',
   // concurrency: pages await content rendering and file writes; rendering 4 at a time keeps the CPU busy

@@ -2,10 +2,10 @@
  * `npm run serve` (and the second half of `npm start`): runs the built Node server, which serves the
  * static site, the search index, /submit, /track and /api/*. Defaults to http://localhost:4321.
  *
- * The adapter's standalone handler runs inside our own HTTP server (its autostart is off) so every response —
- * static files included, which the adapter serves without Astro middleware — gets the security headers
- * (scripts/lib/http/security-headers.ts). SERVER_CERT_PATH + SERVER_KEY_PATH serve HTTPS, as the adapter's own
- * server does.
+ * Our own HTTP server runs the adapter's handler (middleware mode): Astro answers the on-demand routes, and what it
+ * has no route for is a file of the built site (scripts/lib/http/static-files-fs.ts). Every response — static files
+ * included, which Astro middleware never sees — gets the security headers (scripts/lib/http/security-headers.ts).
+ * SERVER_CERT_PATH + SERVER_KEY_PATH serve HTTPS, as the adapter's own server did.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,6 +13,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { withSecurityHeaders } from './lib/http/security-headers.ts';
+import { createStaticFiles } from './lib/http/static-files-fs.ts';
 import { configuredFileProblems } from './lib/settings-files-fs.ts';
 
 const out = resolve(process.env.ASTRO_OUT_DIR ?? 'dist');
@@ -31,9 +32,20 @@ if (problems.length) {
 }
 process.env.HOST ??= 'localhost';
 process.env.PORT ??= '4321';
-process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-const { handler } = (await import(pathToFileURL(entry).href)) as { handler: (req: IncomingMessage, res: ServerResponse) => void };
-const listener = withSecurityHeaders(handler);
+type AstroHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => Promise<void>;
+const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
+const files = createStaticFiles(resolve(out, 'client'));
+const listener = withSecurityHeaders((req, res) => {
+  // A client that hung up while its request waited has no address and no one to answer (Astro's clientAddress
+  // would throw and log a stack for each: seen at the end of bench:submit's 200-connection run).
+  if (req.socket.remoteAddress === undefined) return void res.destroy();
+  try {
+    decodeURI(req.url ?? '/');
+  } catch {
+    return void res.writeHead(400).end('Bad request.');
+  }
+  void handler(req, res, () => files(req, res));
+});
 const tls = process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH
   ? { cert: readFileSync(process.env.SERVER_CERT_PATH), key: readFileSync(process.env.SERVER_KEY_PATH) }
   : null;

@@ -140,7 +140,11 @@ async function trackBench() {
     // 200 / rate (Little's law), so the second run shows what one look-up costs when the server is not saturated.
     const crowd = await lookups(200);
     const moderate = await lookups(connections);
-    return { ...crowd, moderate, trackerRequests: standIn.state.requests.length - before };
+    const trackerRequests = standIn.state.requests.length - before;
+    // The same 200 connections on Astro's empty route of the same server: what any on-demand page can do at best.
+    const floor = await autocannon({ url: `http://127.0.0.1:${port}/api/health`, connections: 200, duration: Math.max(3, Math.round(duration / 2)) });
+    const emptyRoute = { perSecond: floor.requests.average as number, p99: floor.latency.p99 as number };
+    return { ...crowd, moderate, emptyRoute, trackerRequests };
   } finally {
     server.kill();
     await standIn.close();
@@ -191,6 +195,7 @@ try {
   console.log(`  存储中受理 ${jobs} 条，已登记 ${done} 条，跟踪库议题 ${issues} 个（压测端收到受理应答 ${answered} 个）：${consistent ? '一致，无丢失、无重复' : '不一致！'}`);
   console.log(`\n/track 查询压测（GitHub 替身，200 个并发连接，查询不存在的查询码 ${trackRun.requests} 次）`);
   console.log(`  ${trackRun.perSecond.toFixed(0)} /s   p50 ${trackRun.p50} ms   p99 ${trackRun.p99} ms   到达跟踪系统的请求 ${trackRun.trackerRequests} 个（两轮合计）`);
+  console.log(`  同一服务器的 Astro 空路由，200 个并发连接：${trackRun.emptyRoute.perSecond.toFixed(0)} /s   p99 ${trackRun.emptyRoute.p99} ms（任何按需页面在此并发下的下限）`);
   console.log(`  ${connections} 个并发连接：${trackRun.moderate.perSecond.toFixed(0)} /s   p50 ${trackRun.moderate.p50} ms   p99 ${trackRun.moderate.p99} ms；200 个连接时 p99 <= 50 ms 需要每秒 ${Math.round(200 / 0.05)} 次以上（Little 定律：平均等待 = 连接数 / 速率）`);
   const lossless = consistent && measured.every((m) => m.site.errors === 0 && m.site.non2xx === 0);
   const checks = [

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDataStore } from '../../scripts/lib/store/data-store-fs.ts';
 import { migrations } from '../../scripts/lib/store/migrations.ts';
@@ -93,6 +94,44 @@ describe('writes', () => {
     expect(issue.labels).toHaveLength(40);
     expect(issue.title).toBe('new title');
     expect((await bot.listComments(number)).map((c) => c.author).sort()).toEqual(['feedback-bot', 'staff']);
+  });
+
+  it("waits for another connection's write transaction without freezing the event loop", async () => {
+    const file = join(tmp(), 'store.sqlite');
+    const store = open(file);
+    // Another process (a staff command, a second server) holds the write lock for 150 ms.
+    const other = new DatabaseSync(file, { timeout: 0 });
+    other.exec('BEGIN IMMEDIATE');
+    other.prepare("INSERT INTO meta (key, value) VALUES ('other', 'v')").run();
+    const write = store.write((w) => w.prepare("INSERT INTO meta (key, value) VALUES ('mine', 'v')").run());
+    // Timers of this process keep firing every few ms while the write waits (SQLite's busy handler would sleep
+    // inside BEGIN and hold them all back until the lock was free).
+    const ticks: number[] = [];
+    const started = Date.now();
+    const ticker = setInterval(() => ticks.push(Date.now() - started), 5);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(ticks.length).toBeGreaterThanOrEqual(10);
+    let settled = false;
+    void write.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    other.exec('COMMIT');
+    other.close();
+    await write;
+    clearInterval(ticker);
+    expect(store.db.prepare('SELECT key FROM meta WHERE value = ? ORDER BY key').all('v').map((r) => r.key)).toEqual(['mine', 'other']);
+  });
+
+  it('gives up on a lock held longer than busyTimeoutMs with the error, and writes again afterwards', async () => {
+    const file = join(tmp(), 'store.sqlite');
+    const store = open(file, { busyTimeoutMs: 100 });
+    const other = new DatabaseSync(file, { timeout: 0 });
+    other.exec('BEGIN IMMEDIATE');
+    await expect(store.write((w) => w.prepare("INSERT INTO meta (key, value) VALUES ('late', 'v')").run())).rejects.toThrow(/locked/);
+    other.exec('ROLLBACK');
+    other.close();
+    await store.write((w) => w.prepare("INSERT INTO meta (key, value) VALUES ('later', 'v')").run());
+    expect(store.db.prepare("SELECT key FROM meta WHERE value = 'v'").all().map((r) => r.key)).toEqual(['later']);
   });
 
   it('gives separate processes distinct issue numbers and one issue per marker', async () => {

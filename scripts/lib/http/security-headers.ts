@@ -1,8 +1,9 @@
 /**
  * Security headers of every server response (issue 11): pages, the API, static files and errors. One policy,
  * three places that apply it:
- * - `withSecurityHeaders` wraps the Node server's request handler (scripts/serve.ts), so the static files the
- *   adapter serves itself — never seen by Astro middleware — and the adapter's own error answers get them too;
+ * - `withSecurityHeaders` wraps the Node server's request handler (scripts/serve.ts), so the built files it serves
+ *   (scripts/lib/http/static-files-fs.ts) — never seen by Astro middleware — and the adapter's own error answers
+ *   get them too;
  * - site/middleware.ts sets them on on-demand responses, for any adapter (and adds the CAPTCHA origin on /submit);
  * - site/layouts/Base.astro writes the CSP as a <meta> tag into prerendered pages, for hosts that serve the static
  *   files without our headers (a meta CSP cannot carry frame-ancestors; browsers ignore it there).
