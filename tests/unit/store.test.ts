@@ -44,6 +44,31 @@ describe('schema versions', () => {
     expect((await tracker.getIssue(issue.number))?.labels).toEqual(['x']);
   });
 
+  it('moves the submissions of a version 3 store into the rowid table with every row, order and constraint', async () => {
+    const file = join(tmp(), 'store.sqlite');
+    const old = openStore(file, { version: 3 });
+    const insert = old.db.prepare('INSERT INTO submissions (hash, tracking_code, key_hash, content_hash, received_at, job, issue_number, issue_url, delivered_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const rows = [
+      ['ZZZZZ1', 'JY-2026-ZZZZZ1', 'k1', 'c1', '2026-11-02T01:00:00Z', '{"n":1}', 7, 'local://7', '2026-11-02T01:00:01Z', 0, null],
+      ['AAAAA2', 'JY-2026-AAAAA2', 'k2', 'c2', '2026-11-02T02:00:00Z', '{"n":2}', null, null, null, 3, 'GitHub 502'],
+      ['MMMMM3', 'JY-2026-MMMMM3', 'k3', null, '2026-11-01T09:00:00Z', '{"n":3}', null, null, null, 0, null],
+    ] as const;
+    for (const r of rows) insert.run(...r);
+    old.close();
+    const now = open(file);
+    expect(now.version()).toBe(migrations.length);
+    const after = now.db.prepare('SELECT rowid AS id, hash, tracking_code, key_hash, content_hash, received_at, job, issue_number, issue_url, delivered_at, attempts, last_error FROM submissions ORDER BY rowid').all();
+    // Arrival order, each column as it was.
+    expect(after.map((r) => r.hash)).toEqual(['MMMMM3', 'ZZZZZ1', 'AAAAA2']);
+    expect(after.map(({ id: _id, ...r }) => Object.values(r))).toEqual([rows[2], rows[0], rows[1]].map((r) => [...r]));
+    // The pending index still finds the undelivered ones, and one key, one code, one hash stay unique.
+    expect(now.db.prepare('SELECT hash FROM submissions WHERE issue_number IS NULL ORDER BY received_at').all().map((r) => r.hash)).toEqual(['MMMMM3', 'AAAAA2']);
+    const again = now.db.prepare("INSERT INTO submissions (hash, tracking_code, key_hash, received_at, job) VALUES (?, ?, ?, '2026-11-03', '{}')");
+    expect(() => again.run('NEWNE1', 'JY-2026-NEWNE1', 'k1')).toThrow(/UNIQUE constraint failed: submissions.key_hash/);
+    expect(() => again.run('ZZZZZ1', 'JY-2026-NEWNE2', 'k9')).toThrow(/UNIQUE constraint failed: submissions.hash/);
+    expect(() => again.run('NEWNE3', 'JY-2026-AAAAA2', 'k8')).toThrow(/UNIQUE constraint failed: submissions.tracking_code/);
+  });
+
   it('refuses a store written by a newer version of the program', () => {
     const file = join(tmp(), 'store.sqlite');
     const s = openStore(file);

@@ -168,4 +168,33 @@ export const migrations: readonly string[] = [
     synced_at TEXT                         -- when the issue got its comment and label
   ) WITHOUT ROWID;
   `,
+  // 4: submissions as an ordinary rowid table. Version 1 made it WITHOUT ROWID, keyed by the random code part, with
+  // each row's ~4 KB job inline: every insert then landed on a random leaf of a b-tree of large rows (SQLite advises
+  // WITHOUT ROWID only for rows under about 1/20 of a page: https://www.sqlite.org/withoutrowid.html#when_to_use_without_rowid).
+  // Rows now append in arrival order and only the small key indexes take random inserts: 20,000 rows in pairs per
+  // transaction, as the server writes them, cost 105 µs of CPU per row instead of 190, and 12% less file
+  // (a node:sqlite micro-benchmark of this table alone, issue 11).
+  `
+  CREATE TABLE submissions_v4 (
+    id INTEGER PRIMARY KEY,                -- arrival order
+    hash TEXT NOT NULL UNIQUE,             -- six-character code part (tracking-code.ts)
+    tracking_code TEXT NOT NULL UNIQUE,
+    key_hash TEXT NOT NULL UNIQUE,         -- HMAC of the idempotency key: one key, one submission
+    content_hash TEXT,                     -- HMAC of the canonical content (null for imported legacy jobs)
+    received_at TEXT NOT NULL,
+    job TEXT NOT NULL,                     -- the OutboxJob, JSON
+    issue_number INTEGER,
+    issue_url TEXT,
+    delivered_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,    -- failed deliveries so far (the retry schedule itself is in memory)
+    last_error TEXT
+  );
+  INSERT INTO submissions_v4 (hash, tracking_code, key_hash, content_hash, received_at, job, issue_number, issue_url, delivered_at, attempts, last_error)
+    SELECT hash, tracking_code, key_hash, content_hash, received_at, job, issue_number, issue_url, delivered_at, attempts, last_error
+    FROM submissions ORDER BY received_at, hash;
+  DROP TABLE submissions;
+  ALTER TABLE submissions_v4 RENAME TO submissions;
+  CREATE INDEX submissions_pending ON submissions (received_at) WHERE issue_number IS NULL;
+  CREATE INDEX submissions_issue ON submissions (issue_number);
+  `,
 ];
