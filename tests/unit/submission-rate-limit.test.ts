@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter, parseRateLimit } from '../../scripts/lib/submission/rate-limit.ts';
 import { checkFormToken, formTokenId, issueFormToken } from '../../scripts/lib/submission/form-token.ts';
-import { parseTrackingCode, trackingHash } from '../../scripts/lib/submission/tracking-code.ts';
+import { parseTrackingCode, trackingCodeProblem, trackingHash } from '../../scripts/lib/submission/tracking-code.ts';
 
 describe('rate limit, form token, tracking code', () => {
   it('allows a burst per client, then tells when to retry, and refills with time', () => {
@@ -51,5 +51,14 @@ describe('rate limit, form token, tracking code', () => {
     expect(parseTrackingCode(' jy－2026－7k3m9q ')).toMatchObject({ code: 'JY-2026-7K3M9Q' });
     expect(parseTrackingCode('JY-2026-7K3M9O')?.hash).toBe('7K3M90');
     expect(parseTrackingCode('JY-2026')).toBeNull();
+  });
+
+  it("refuses a code year after this year in China, which starts eight hours before UTC's", () => {
+    const code = (year: number) => ({ prefix: 'JY', year });
+    // 2026-12-31 16:30 UTC is 2027-01-01 00:30 in 济源: a code of 2027 may exist.
+    expect(trackingCodeProblem(code(2027), 'JY', new Date('2026-12-31T16:30:00Z'))).toBeNull();
+    expect(trackingCodeProblem(code(2027), 'JY', new Date('2026-12-31T15:30:00Z'))).toMatch(/年份 2027 不对：应为 2019 到 2026 年之间/);
+    expect(trackingCodeProblem(code(2018), 'JY', new Date('2026-06-01T00:00:00Z'))).toMatch(/年份 2018 不对/);
+    expect(trackingCodeProblem(code(2026), 'ZZ', new Date('2026-06-01T00:00:00Z'))).toMatch(/本局的 ZZ- 开头/);
   });
 });
