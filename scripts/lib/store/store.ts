@@ -147,11 +147,16 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     noWait();
     try {
       begin.run();
+      lockWaitSince = undefined;
+      lockRetries = 0;
       return true;
     } catch (e) {
-      if (!isBusy(e)) throw e;
       lockWaitSince ??= Date.now();
-      if (Date.now() - lockWaitSince > busyTimeoutMs) throw e;
+      if (!isBusy(e) || Date.now() - lockWaitSince > busyTimeoutMs) {
+        lockWaitSince = undefined;
+        lockRetries = 0;
+        throw e;
+      }
       queue = batch.concat(queue);
       if (!scheduled) {
         scheduled = true;
@@ -173,13 +178,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     try {
       if (!tryBegin(batch)) return;
     } catch (e) {
-      lockWaitSince = undefined;
-      lockRetries = 0;
       for (const p of batch) p.reject(e);
       return;
     }
-    lockWaitSince = undefined;
-    lockRetries = 0;
     for (const p of batch) {
       savepoint.run();
       try {
