@@ -124,6 +124,8 @@ async function trackBench() {
   try {
     await waitFor(`http://127.0.0.1:${port}/api/health`, server);
     const before = standIn.state.requests.length;
+    // Each /track run lasts half a submission round (at least 3 s).
+    const seconds = Math.max(3, Math.round(duration / 2));
     let n = 0;
     const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
     const made = () => Array.from({ length: 6 }, (_, i) => alphabet[(n * 7 + i * 13 + Math.floor(n / 32)) % 32]).join('');
@@ -131,7 +133,7 @@ async function trackBench() {
       const result = await autocannon({
         url: `http://127.0.0.1:${port}`,
         connections: c,
-        duration: Math.max(3, Math.round(duration / 2)),
+        duration: seconds,
         requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/track?code=JY-2026-${(n++, made())}` }) }],
       });
       return { requests: result.requests.total as number, perSecond: result.requests.average as number, p50: result.latency.p50 as number, p99: result.latency.p99 as number };
@@ -142,7 +144,7 @@ async function trackBench() {
     const moderate = await lookups(connections);
     const trackerRequests = standIn.state.requests.length - before;
     // The same 200 connections on Astro's empty route of the same server: what any on-demand page can do at best.
-    const floor = await autocannon({ url: `http://127.0.0.1:${port}/api/health`, connections: 200, duration: Math.max(3, Math.round(duration / 2)) });
+    const floor = await autocannon({ url: `http://127.0.0.1:${port}/api/health`, connections: 200, duration: seconds });
     const emptyRoute = { perSecond: floor.requests.average as number, p99: floor.latency.p99 as number };
     return { ...crowd, moderate, emptyRoute, trackerRequests };
   } finally {
