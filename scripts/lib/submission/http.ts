@@ -13,7 +13,7 @@ import type { OneTimeTokens } from './one-time-tokens.ts';
 import type { Receipt } from './outbox.ts';
 import { normaliseIp, rateLimitKey } from './rate-limit.ts';
 import type { SubmissionRuntime } from './runtime.ts';
-import { derivedKey, keyHashOf } from './service.ts';
+import { derivedKey, keyHashOf } from './prepare.ts';
 
 export type SubmitOutcome =
   | { kind: 'accepted'; status: 201 | 202; receipt: Receipt }

@@ -24,10 +24,15 @@
  *   OUTBOX_RETRY_BASE_MS, OUTBOX_RETRY_MAX_MS   retry backoff (default 5000, 600000)
  *   OUTBOX_FSYNC               `0` to skip fsync (benchmarks of the raw path only; default on)
  *   SUBMIT_TRIAGE              `off` to skip in-process triage after local deliveries (default on)
+ *   SUBMIT_WORKERS             worker threads that prepare submissions (prepare-pool.ts; default one fewer than the
+ *                              cores, 1 to 4; 0 = on the main thread)
  *   MAIL_IMAP_URL, MAIL_SMTP_URL, MAIL_FROM, MAIL_POLL_SECONDS, MAIL_MAX_BYTES, MAIL_AUTHSERV_IDS, MAIL_RETRY_BASE_MS,
  *   SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN, SMS_GATEWAY_TEMPLATE   the dedicated mailbox and writing back (mail/config.ts)
  *   CAPTCHA_VERIFY_URL, CAPTCHA_SECRET[, CAPTCHA_SCRIPT_URL, CAPTCHA_SITE_KEY]   optional CAPTCHA (captcha.ts)
  */
+import { createSecretKey } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import type { Bureau } from '../../../schemas/bureau.ts';
 import { loadBureau } from '../bureau.ts';
 import type { CodeList } from '../code-list.ts';
@@ -65,6 +70,8 @@ import { captchaFromEnv, type CaptchaVerifier } from './captcha.ts';
 import type { BackoffPolicy } from './outbox.ts';
 import type { OneTimeTokens } from './one-time-tokens.ts';
 import { createOutbox } from './outbox-store.ts';
+import { prepareKeysOf } from './prepare.ts';
+import { createPreparePool, inProcessPreparer } from './prepare-pool.ts';
 import { createRateLimiter, parseRateLimit, type RateLimiter } from './rate-limit.ts';
 import { loadServerSecret } from './secret-fs.ts';
 import { createSubmissionService, type LogLevel, type SubmissionService } from './service.ts';
@@ -80,6 +87,8 @@ export interface SubmissionConfig {
   backoff: BackoffPolicy;
   fsync: boolean;
   triage: boolean;
+  /** Worker threads preparing submissions (0 = the main thread does it). */
+  prepareWorkers: number;
   /** Seconds between syncs of the /track index with GitHub (0 = only the webhook). */
   issueSyncSeconds: number;
   webhookSecret: string | null;
@@ -112,6 +121,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, bureau: Bureau): Submissio
     backoff: { baseMs: int(env.OUTBOX_RETRY_BASE_MS, 5_000, 'OUTBOX_RETRY_BASE_MS'), maxMs: int(env.OUTBOX_RETRY_MAX_MS, 600_000, 'OUTBOX_RETRY_MAX_MS') },
     fsync: env.OUTBOX_FSYNC !== '0' && env.OUTBOX_FSYNC !== 'false',
     triage: env.SUBMIT_TRIAGE !== 'off' && env.SUBMIT_TRIAGE !== '0',
+    prepareWorkers: int(env.SUBMIT_WORKERS, Math.min(4, Math.max(1, availableParallelism() - 1)), 'SUBMIT_WORKERS'),
     issueSyncSeconds: int(env.ISSUE_SYNC_SECONDS, 60, 'ISSUE_SYNC_SECONDS'),
     webhookSecret: env.GITHUB_WEBHOOK_SECRET || null,
   };
@@ -223,8 +233,17 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     };
   }
 
+  // Hashing, redaction, sealing and rendering of each submission run on worker threads (prepare-pool.ts). The worker
+  // is the source file, found from the working directory like the content (content-dir.ts): in the build's chunks
+  // import.meta.url no longer points into the repository.
+  const prepareKeys = prepareKeysOf(bureau, createSecretKey(secret), sealingKey);
+  const preparer = config.prepareWorkers > 0
+    ? createPreparePool({ keys: prepareKeys, size: config.prepareWorkers, workerFile: resolve('scripts/lib/submission/prepare-worker.ts'), log: (m) => log('warn', m) })
+    : inProcessPreparer(prepareKeys);
+  if (options.retryLoop ?? true) preparer.warm();
+
   const service = createSubmissionService({
-    bureau, calendar, codeList, outbox, tracker, sealingKey, secret, log,
+    bureau, calendar, codeList, outbox, tracker, sealingKey, secret, log, preparer,
     trackerInStore: local ?? undefined,
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     backoff: config.backoff,
@@ -353,6 +372,7 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     issueStatus,
     stop() {
       for (const t of timers) clearInterval(t);
+      void preparer.close();
       void transport.close();
       void reader?.close();
       store.close();

@@ -14,24 +14,22 @@
  *   marker in one transaction.
  * - Deliveries of one job never overlap: in-process by the in-flight map, across processes by the store's lease.
  */
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Bureau } from '../../../schemas/bureau.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import type { SourceKey } from '../../../schemas/common.ts';
 import type { Submission } from '../../../schemas/submission.ts';
 import type { CodeList } from '../code-list.ts';
 import { dueDate } from '../due.ts';
-import { seal } from '../sealed.ts';
 import type { LocalTracker } from '../tracker/local.ts';
 import type { TrackerIssue, TrackerPort } from '../tracker/port.ts';
 import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { codeWarnings } from './code-warnings.ts';
 import { isTransient, nextDelayMs, receiptOf, type BackoffPolicy, type OutboxJob, type Receipt } from './outbox.ts';
 import type { Outbox } from './outbox-store.ts';
-import { redact } from '../redact.ts';
-import { redactSubmission } from './redact-submission.ts';
-import { renderIssue } from './render-issue.ts';
-import { formatTrackingCode, parseTrackingCode, trackingHash } from './tracking-code.ts';
+import { prepareKeysOf } from './prepare.ts';
+import { inProcessPreparer, type Preparer } from './prepare-pool.ts';
+import { parseTrackingCode } from './tracking-code.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -49,6 +47,11 @@ export interface SubmissionServiceDeps {
   trackerInStore?: Pick<LocalTracker, 'createIssueWithin'>;
   /** Public key names and contacts are sealed to. */
   sealingKey: KeyObject;
+  /**
+   * Where submissions are prepared (hashed, redacted, sealed, rendered: prepare.ts): the server's worker threads
+   * (prepare-pool.ts); on this thread when not given.
+   */
+  preparer?: Preparer;
   /** Server secret: tracking codes and key hashes are HMACs under it. */
   secret: Buffer;
   now?: () => Date;
@@ -103,29 +106,14 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
-/** HMAC of what a submission says, so a repeated key can be checked against the content it first came with. */
-export function contentHashOf(secret: Buffer | KeyObject, input: Pick<SubmitInput, 'submission' | 'objectionTitle'>): string {
-  return createHmac('sha256', secret).update(`submission-content\0${JSON.stringify(input.submission)}\0${input.objectionTitle ?? ''}`).digest('base64url').slice(0, 22);
-}
-
-/** Hash of an idempotency key under the server secret (stored instead of the key's meaning). */
-export function keyHashOf(secret: Buffer | KeyObject, key: string): string {
-  return createHmac('sha256', secret).update(`idempotency-key\0${key}`).digest('base64url').slice(0, 22);
-}
-
-/** A key for clients that sent none: the same client sending the same content twice gets the same key. */
-export function derivedKey(secret: Buffer | KeyObject, client: string, canonicalContent: string): string {
-  return `derived-${createHmac('sha256', secret).update(`derived-key\0${client}\0${canonicalContent}`).digest('base64url').slice(0, 32)}`;
-}
-
 export function createSubmissionService(deps: SubmissionServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? ((level, m) => console[level === 'info' ? 'log' : level](m));
   const timeoutMs = deps.deliveryTimeoutMs ?? 10_000;
   const backoff = deps.backoff ?? { baseMs: 5_000, maxMs: 10 * 60_000 };
-  const prefix = deps.bureau.codePrefix;
   // HMAC keys prepared once: re-deriving a key object from bytes on every call is measurable at load.
   const secret = createSecretKey(deps.secret);
+  const preparer = deps.preparer ?? inProcessPreparer(prepareKeysOf(deps.bureau, secret, deps.sealingKey));
   // Due dates depend on the receiving day and category only: computed once per day and category.
   const dueCache = new Map<string, string>();
   const due = (received: Date, category: Submission['category']) => {
@@ -217,36 +205,19 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
   return {
     /** Accepts a valid submission. Resolves once it is durable; `status` says whether the issue exists yet. */
     async submit(input: SubmitInput): Promise<Receipt> {
-      const keyHash = keyHashOf(secret, input.key);
-      const contentHash = contentHashOf(secret, input);
-      const seen = deps.outbox.byKey(keyHash);
-      if (seen) return repeatOf(seen, contentHash);
       const s = input.submission;
       const received = now();
-      const receivedAt = received.toISOString();
-      const deadline = due(received, s.category);
-      const office = deps.bureau.routing[s.category];
-      const warnings = codeWarnings(s, deps.codeList);
-      // The tracker gets the opinion redacted and no personal data (issue 12): every free-text field is masked
-      // (names, phones, e-mails, ID and record numbers, patients), and the submitter's own name and contact
-      // wherever they were typed. The whole original, name and contact included, is sealed for staff in the store.
-      const keep = [deps.bureau.contact.phone, deps.bureau.contact.email].filter((k): k is string => !!k);
-      const { redacted: shown } = redactSubmission(s, { keep });
-      const { submitterName: name, contact, ...original } = s;
-      const sealedPersonal = seal({ name, contact, original }, deps.sealingKey);
-      const year = chinaDate(received).slice(0, 4);
+      const { attachments, ...sent } = input;
+      const request = {
+        ...sent, receivedAt: received.toISOString(), deadline: due(received, s.category), office: deps.bureau.routing[s.category], warnings: codeWarnings(s, deps.codeList),
+        attachments: attachments?.map((a) => ({ filename: a.filename, size: a.size })),
+      };
       for (let attempt = 0; attempt < 20; attempt++) {
-        const hash = trackingHash(secret, input.key, attempt);
-        const trackingCode = formatTrackingCode(prefix, year, hash);
-        const issue = renderIssue({
-          submission: shown, trackingCode, key: keyHash, receivedAt, deadline, office, warnings, objectionTitle: input.objectionTitle,
-          source: input.source, categoryGiven: input.categoryGiven, notes: input.notes,
-          attachments: input.attachments?.map((a) => ({ filename: redact(a.filename, { keep }).text, size: a.size })),
-        });
-        const job: OutboxJob = {
-          v: 1, hash, trackingCode, keyHash, receivedAt, category: s.category, office, deadline, warnings,
-          issue: { title: issue.title, body: issue.body, labels: issue.labels },
-        };
+        const { keyHash, contentHash, sealedPersonal, job } = await preparer.prepare({ ...request, attempt });
+        if (attempt === 0) {
+          const seen = deps.outbox.byKey(keyHash);
+          if (seen) return repeatOf(seen, contentHash);
+        }
         let issueWithin: TrackerIssue | undefined;
         const inStore = deps.trackerInStore;
         const claimed = await deps.outbox.claim(job, contentHash, sealedPersonal, {
