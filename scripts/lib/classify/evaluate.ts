@@ -6,6 +6,7 @@
  */
 import { categoryKeys, type CategoryKey, type OfficeKey } from '../../../schemas/common.ts';
 import type { LabelledLine } from './labelled.ts';
+import type { LabelledOpinion } from './train.ts';
 
 export interface Answer {
   category: CategoryKey;
@@ -47,7 +48,8 @@ export function wilson(hit: number, of: number, z = 1.96): { low: number; high: 
   return { low: Math.max(0, (centre - spread) / denom), high: Math.min(1, (centre + spread) / denom) };
 }
 
-export const isRight = (item: LabelledLine, category: CategoryKey) => category === item.category || (item.alsoAccept ?? []).includes(category);
+/** Whether a category counts as right for a labelled opinion: its own, or one it also accepts. */
+export const isRight = (item: Pick<LabelledOpinion, 'category' | 'alsoAccept'>, category: CategoryKey) => category === item.category || (item.alsoAccept ?? []).includes(category);
 
 export function evaluate(items: LabelledLine[], answers: Answer[], routing: Record<CategoryKey, OfficeKey>): Figures {
   const zeroRow = () => Object.fromEntries(categoryKeys.map((k) => [k, 0])) as Record<CategoryKey, number>;

@@ -16,6 +16,7 @@ import type { CodeList } from '../code-list.ts';
 import { createFeaturizer, hasEvidence, mixedTopics, type OpinionText } from './features.ts';
 import type { LexiconEntry } from './lexicon.ts';
 import { indexModel, score, sigmoid, softmax, type TrainedModel } from './model.ts';
+import { isRight } from './evaluate.ts';
 
 export interface LabelledOpinion extends OpinionText {
   id: string;
@@ -229,7 +230,6 @@ export function crossValidate(data: LabelledOpinion[], lexicon: LexiconEntry[], 
   return { folds, models, held };
 }
 
-const accepts = (o: LabelledOpinion, k: CategoryKey) => k === o.category || (o.alsoAccept ?? []).includes(k);
 const argmax = (a: number[]) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0);
 
 export interface Calibration {
@@ -251,7 +251,7 @@ export function calibrate(data: LabelledOpinion[], held: HeldOut[], s: TrainSett
     let loss = 0;
     for (let i = 0; i < n; i++) {
       const p = softmax(held[i].logits, t);
-      loss -= Math.log(Math.max(1e-12, categoryKeys.reduce((a, k, j) => a + (accepts(data[i], k) ? p[j] : 0), 0)));
+      loss -= Math.log(Math.max(1e-12, categoryKeys.reduce((a, k, j) => a + (isRight(data[i], k) ? p[j] : 0), 0)));
     }
     if (loss < bestLoss - 1e-12) {
       bestLoss = loss;
@@ -261,7 +261,7 @@ export function calibrate(data: LabelledOpinion[], held: HeldOut[], s: TrainSett
   const rows = data.map((o, i) => {
     const p = softmax(held[i].logits, temperature);
     const k = argmax(p);
-    return { confidence: p[k], right: accepts(o, categoryKeys[k]), forced: held[i].forcedReview };
+    return { confidence: p[k], right: isRight(o, categoryKeys[k]), forced: held[i].forcedReview };
   });
   const sent = (r: (typeof rows)[number], below: number) => r.forced || r.confidence < below;
   // Review threshold: the lowest that brings the confidently wrong share to the target, else the highest that keeps
