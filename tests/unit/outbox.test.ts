@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, createSecretKey } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { openStore, type Store } from '../../scripts/lib/store/store.ts';
 import { createOutbox, type Outbox } from '../../scripts/lib/submission/outbox-store.ts';
 import { nextDelayMs } from '../../scripts/lib/submission/outbox.ts';
 import { createSubmissionService, IdempotencyConflictError } from '../../scripts/lib/submission/service.ts';
+import { inProcessPreparer } from '../../scripts/lib/submission/prepare-pool.ts';
+import { prepareKeysOf } from '../../scripts/lib/submission/prepare.ts';
 import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
 import { TrackerUnavailableError } from '../../scripts/lib/tracker/errors.ts';
 import type { TrackerPort } from '../../scripts/lib/tracker/port.ts';
@@ -69,7 +71,7 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'outbox-')), wrap: (o: Outbox) =
   const outbox = wrap(createOutbox(store));
   const service = createSubmissionService({
     bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox, tracker: async () => port,
-    sealingKey: createPublicKey(keys.publicKey), secret, log: () => {}, deliveryTimeoutMs: 300, backoff: { baseMs: 1, maxMs: 5 },
+    preparer: inProcessPreparer(prepareKeysOf(loadBureau(), createSecretKey(secret), createPublicKey(keys.publicKey))), log: () => {}, deliveryTimeoutMs: 300, backoff: { baseMs: 1, maxMs: 5 },
   });
   return { dir, local, state, outbox, service };
 }
@@ -281,7 +283,7 @@ describe('submission service with the embedded tracker in the same store', () =>
     const failAccepted = { on: false };
     const service = createSubmissionService({
       bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox, tracker: async () => local, trackerInStore: local,
-      sealingKey: createPublicKey(keys.publicKey), secret, log: () => {},
+      preparer: inProcessPreparer(prepareKeysOf(loadBureau(), createSecretKey(secret), createPublicKey(keys.publicKey))), log: () => {},
       onAccepted: () => {
         if (failAccepted.on) throw new Error('mail queue full');
       },

@@ -3,7 +3,7 @@
  * stand-in fails the ways GitHub does: 5xx, secondary rate limits, timeouts, lost responses, search lag.
  * Every submission must end up as exactly one issue.
  */
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, createSecretKey } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ import { generateSealingKeyPair } from '../../scripts/lib/sealed.ts';
 import { openStore, type Store } from '../../scripts/lib/store/store.ts';
 import { createOutbox, type Outbox } from '../../scripts/lib/submission/outbox-store.ts';
 import { createSubmissionService } from '../../scripts/lib/submission/service.ts';
+import { inProcessPreparer } from '../../scripts/lib/submission/prepare-pool.ts';
+import { prepareKeysOf } from '../../scripts/lib/submission/prepare.ts';
 import { createOctokitTracker } from '../../scripts/lib/tracker/octokit.ts';
 import { loadWorkCalendar } from '../../scripts/lib/workdays-fs.ts';
 import { startGitHubStandIn, type GitHubStandIn } from '../support/github-standin.ts';
@@ -49,7 +51,7 @@ async function setup(opts: { retries?: number; searchLagMs?: number; deliveryTim
   const box = createOutbox(store);
   const service = createSubmissionService({
     bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox: box, tracker: async () => tracker,
-    sealingKey: createPublicKey(keys.publicKey), secret: Buffer.from('s'.repeat(32)), log: () => {},
+    preparer: inProcessPreparer(prepareKeysOf(loadBureau(), createSecretKey(Buffer.from('s'.repeat(32))), createPublicKey(keys.publicKey))), log: () => {},
     deliveryTimeoutMs: opts.deliveryTimeoutMs ?? 2000, backoff: { baseMs: 1, maxMs: 5 },
   });
   const issuesPath = `/repos/${standIn.owner}/${standIn.repo}/issues`;

@@ -2,7 +2,7 @@
  * Personal data typed into the free text (not only the name and contact fields) never reaches the issue, not even
  * sealed, and staff still read exactly what was sent from the sealed record in the bureau's store (issue 12).
  */
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, createSecretKey } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ import { createPersonalRecords } from '../../scripts/lib/store/personal-records.
 import { openStore } from '../../scripts/lib/store/store.ts';
 import { createOutbox } from '../../scripts/lib/submission/outbox-store.ts';
 import { createSubmissionService } from '../../scripts/lib/submission/service.ts';
+import { inProcessPreparer } from '../../scripts/lib/submission/prepare-pool.ts';
+import { prepareKeysOf } from '../../scripts/lib/submission/prepare.ts';
 import { createLocalTracker } from '../../scripts/lib/tracker/local.ts';
 import { loadWorkCalendar } from '../../scripts/lib/workdays-fs.ts';
 
@@ -26,7 +28,7 @@ async function submitAndRead(title: string, details: string) {
   const tracker = createLocalTracker({ store });
   const service = createSubmissionService({
     bureau: loadBureau(), calendar: loadWorkCalendar(), codeList: null, outbox: createOutbox(store),
-    tracker: async () => tracker, sealingKey: createPublicKey(keys.publicKey), secret: Buffer.alloc(32, 7), log: () => {},
+    tracker: async () => tracker, preparer: inProcessPreparer(prepareKeysOf(loadBureau(), createSecretKey(Buffer.alloc(32, 7)), createPublicKey(keys.publicKey))), log: () => {},
   });
   const parsed = parseSubmission({
     organization: '济源市人民医院', submitterName: '王晓明', contact: 'wxm@example.cn', submitterType: 'hospital',

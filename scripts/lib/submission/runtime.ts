@@ -236,6 +236,7 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
   // Hashing, redaction, sealing and rendering of each submission run on worker threads (prepare-pool.ts). The worker
   // is the source file, found from the working directory like the content (content-dir.ts): in the build's chunks
   // import.meta.url no longer points into the repository.
+  // HMAC keys prepared once: re-deriving a key object from bytes on every call is measurable at load.
   const prepareKeys = prepareKeysOf(bureau, createSecretKey(secret), sealingKey);
   const preparer = config.prepareWorkers > 0
     ? createPreparePool({ keys: prepareKeys, size: config.prepareWorkers, workerFile: resolve('scripts/lib/submission/prepare-worker.ts'), log: (m) => log('warn', m) })
@@ -243,7 +244,7 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
   if (options.retryLoop ?? true) preparer.warm();
 
   const service = createSubmissionService({
-    bureau, calendar, codeList, outbox, tracker, sealingKey, secret, log, preparer,
+    bureau, calendar, codeList, outbox, tracker, log, preparer,
     trackerInStore: local ?? undefined,
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     backoff: config.backoff,

@@ -14,7 +14,6 @@
  *   marker in one transaction.
  * - Deliveries of one job never overlap: in-process by the in-flight map, across processes by the store's lease.
  */
-import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Bureau } from '../../../schemas/bureau.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import type { SourceKey } from '../../../schemas/common.ts';
@@ -27,8 +26,7 @@ import { chinaDate, type WorkCalendar } from '../workdays.ts';
 import { codeWarnings } from './code-warnings.ts';
 import { isTransient, nextDelayMs, receiptOf, type BackoffPolicy, type OutboxJob, type Receipt } from './outbox.ts';
 import type { Outbox } from './outbox-store.ts';
-import { prepareKeysOf } from './prepare.ts';
-import { inProcessPreparer, type Preparer } from './prepare-pool.ts';
+import type { Preparer } from './prepare-pool.ts';
 import { parseTrackingCode } from './tracking-code.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -45,15 +43,11 @@ export interface SubmissionServiceDeps {
    * submission's issue is then created in the transaction that stores it, one commit instead of three.
    */
   trackerInStore?: Pick<LocalTracker, 'createIssueWithin'>;
-  /** Public key names and contacts are sealed to. */
-  sealingKey: KeyObject;
   /**
-   * Where submissions are prepared (hashed, redacted, sealed, rendered: prepare.ts): the server's worker threads
-   * (prepare-pool.ts); on this thread when not given.
+   * Where submissions are hashed, redacted, sealed and rendered (prepare.ts), with the server's secret and the
+   * bureau's public key: worker threads in the server (prepare-pool.ts), this thread elsewhere (inProcessPreparer).
    */
-  preparer?: Preparer;
-  /** Server secret: tracking codes and key hashes are HMACs under it. */
-  secret: Buffer;
+  preparer: Preparer;
   now?: () => Date;
   log?: (level: LogLevel, message: string) => void;
   /** How long a request waits for the tracker before answering 202 (the delivery carries on in the background). */
@@ -111,9 +105,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
   const log = deps.log ?? ((level, m) => console[level === 'info' ? 'log' : level](m));
   const timeoutMs = deps.deliveryTimeoutMs ?? 10_000;
   const backoff = deps.backoff ?? { baseMs: 5_000, maxMs: 10 * 60_000 };
-  // HMAC keys prepared once: re-deriving a key object from bytes on every call is measurable at load.
-  const secret = createSecretKey(deps.secret);
-  const preparer = deps.preparer ?? inProcessPreparer(prepareKeysOf(deps.bureau, secret, deps.sealingKey));
+  const { preparer } = deps;
   // Due dates depend on the receiving day and category only: computed once per day and category.
   const dueCache = new Map<string, string>();
   const due = (received: Date, category: Submission['category']) => {
