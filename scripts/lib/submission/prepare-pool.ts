@@ -61,26 +61,20 @@ export function createPreparePool(options: PreparePoolOptions): Preparer {
   let failedStarts = 0;
   let closed = false;
 
-  /** Prepares on this thread what a worker can no longer answer. */
-  const here = (task: Task) => {
-    try {
-      task.resolve(prepareSubmission(keys, task.request));
-    } catch (e) {
-      task.reject(e as Error);
-    }
-  };
+  const onThisThread = (request: PrepareRequest) => Promise.resolve().then(() => prepareSubmission(keys, request));
   const useWorkers = () => !closed && failedStarts < maxFailedStarts;
+  const failedStart = (why: string) => {
+    if (++failedStarts === maxFailedStarts) log(`提交预处理线程多次启动失败（${why}），改在主线程处理`);
+  };
 
   function lost(slot: Slot, worker: Worker, why: string) {
     if (slot.worker !== worker) return;
     slot.worker = null;
     const tasks = [...slot.tasks.values()];
     slot.tasks.clear();
-    if (!closed) {
-      if (!slot.answered && ++failedStarts === maxFailedStarts) log(`提交预处理线程多次启动失败（${why}），改在主线程处理`);
-      else if (slot.answered) log(`提交预处理线程退出（${why}），下一条意见时重新启动；它手上的 ${tasks.length} 条改在主线程处理`);
-    }
-    for (const t of tasks) here(t);
+    if (!closed && !slot.answered) failedStart(why);
+    else if (!closed) log(`提交预处理线程退出（${why}），下一条意见时重新启动；它手上的 ${tasks.length} 条改在主线程处理`);
+    for (const t of tasks) onThisThread(t.request).then(t.resolve, t.reject);
   }
 
   function start(slot: Slot): Worker {
@@ -105,15 +99,15 @@ export function createPreparePool(options: PreparePoolOptions): Preparer {
 
   return {
     prepare(request) {
-      if (!useWorkers()) return Promise.resolve().then(() => prepareSubmission(keys, request));
+      if (!useWorkers()) return onThisThread(request);
       // The least busy worker; ties go to the first, so a quiet server keeps to one.
       const slot = slots.reduce((a, b) => (b.tasks.size < a.tasks.size ? b : a));
       let worker: Worker;
       try {
         worker = slot.worker ?? start(slot);
       } catch (e) {
-        if (++failedStarts === maxFailedStarts) log(`提交预处理线程多次启动失败（${(e as Error).message}），改在主线程处理`);
-        return Promise.resolve().then(() => prepareSubmission(keys, request));
+        failedStart((e as Error).message);
+        return onThisThread(request);
       }
       const id = nextId++;
       return new Promise<Prepared>((resolve, reject) => {
