@@ -1,12 +1,12 @@
 /**
  * Runs prepareSubmission (prepare.ts) on worker threads, so that a flood of submissions uses more than the one core
  * the HTTP server and the store's writes run on (issue 11: one server process was at 102% of one core at ~620
- * submissions/s with the second core half idle; prepared on the main thread instead, a third of that CPU was this).
+ * submissions/s with the second core half idle, and a fifth of that CPU was this preparation).
  *
  * Nothing a submitter sent can be lost here: a worker that dies or is stopped with requests in hand has those
- * prepared on the main thread instead (the function is pure, so the answer is the same); a worker that keeps dying
- * before it answers anything (a broken install) is given up on and the pool prepares on the main thread, saying so
- * once in the log. A worker holds the process open only while it has work.
+ * prepared on the main thread instead (nothing is stored before the answer, which depends only on the request and
+ * the keys); a worker that keeps dying before it answers anything (a broken install) is given up on and the pool
+ * prepares on the main thread, saying so once in the log. A worker holds the process open only while it has work.
  */
 import { Worker } from 'node:worker_threads';
 import { prepareSubmission, type PrepareKeys, type Prepared, type PrepareRequest } from './prepare.ts';

@@ -1,9 +1,9 @@
 /**
- * What a submission becomes before it is stored (pure): the hashes of its idempotency key and of its content, the
- * sealed personal record, and the job with the redacted issue for one tracking-code attempt. Nothing here reads
- * the store or the clock, so it can run anywhere: it is about a third of a submission's CPU (bench:submit profile,
- * issue 11: redaction 6.5%, sealing 4.5%, rendering 3.8%, the HMACs 3.7% of the server's time), and the server runs
- * it on worker threads (prepare-pool.ts) while the main thread answers HTTP and writes the store.
+ * What a submission becomes before it is stored: the hashes of its idempotency key and of its content, the sealed
+ * personal record, and the job with the redacted issue for one tracking-code attempt. It touches neither the store
+ * nor the network, and the time received comes with the request, so it can run on any thread: it was about a fifth
+ * of the server's CPU (bench:submit profile, issue 11: redaction 6.5%, sealing 4.5%, rendering 3.8%, the HMACs 3.7%),
+ * and the server runs it on worker threads (prepare-pool.ts) while the main thread answers HTTP and writes the store.
  */
 import { createHmac, type KeyObject } from 'node:crypto';
 import type { Bureau } from '../../../schemas/bureau.ts';
