@@ -18,6 +18,7 @@ import { openSealed, openSealedText, seal } from './lib/sealed.ts';
 import { loadOpeningKey, loadSealingKey } from './lib/sealed-fs.ts';
 import { dataPaths } from './lib/data-dir.ts';
 import { openDataStore } from './lib/store/data-store-fs.ts';
+import { erasingMailFiles } from './lib/mail/eml-files-fs.ts';
 import { createPersonalRecords } from './lib/store/personal-records.ts';
 import { renderContact } from './lib/personal/contact-view.ts';
 
@@ -27,7 +28,7 @@ const env = process.env;
 const client: RecordsClient =
   env.STAFF_API_URL && env.STAFF_TOKEN
     ? remoteRecords(env.STAFF_API_URL, env.STAFF_TOKEN)
-    : localRecords(createPersonalRecords(openDataStore(env, {}, () => {})), dataPaths(env).store);
+    : localRecords(erasingMailFiles(createPersonalRecords(openDataStore(env, {}, () => {})), dataPaths(env).mail), dataPaths(env).store);
 
 try {
   if (values.log) {

@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { loadBureau } from './lib/bureau.ts';
-import { purgePersonalData } from './lib/personal/retention.ts';
+import { dataPaths } from './lib/data-dir.ts';
+import { erasingMailFiles, removeUnclaimedMailFiles } from './lib/mail/eml-files-fs.ts';
+import { addMonths, purgePersonalData } from './lib/personal/retention.ts';
 import { openDataStore } from './lib/store/data-store-fs.ts';
 import { createPersonalRecords, refText } from './lib/store/personal-records.ts';
 
@@ -14,9 +16,15 @@ const months = loadBureau().personalDataRetentionMonths;
 const store = openDataStore(process.env, {}, () => {});
 try {
   const dryRun = values['dry-run'];
-  const r = await purgePersonalData(createPersonalRecords(store), { now: new Date(), months, dryRun, budget: Number(values.budget), who: 'npm run purge' });
+  const now = new Date();
+  const mailDir = dataPaths(process.env).mail;
+  const r = await purgePersonalData(erasingMailFiles(createPersonalRecords(store), mailDir), { now, months, dryRun, budget: Number(values.budget), who: 'npm run purge' });
   for (const d of r.due) console.log(`${dryRun ? '[dry-run] 将删除' : '已删除'} ${refText(d.ref)}（办结于 ${d.closedAt}，保存期限至 ${d.dueAt}）`);
   console.log(`${r.due.length} 条已超过办结后 ${months} 个月的保存期限；${dryRun ? '未删除（--dry-run）' : `删除 ${r.erased} 条`}${r.leftForNextRun ? `，${r.leftForNextRun} 条留待下次` : ''}。`);
+  if (!dryRun) {
+    const notes = await removeUnclaimedMailFiles(mailDir, addMonths(now.toISOString(), -months));
+    if (notes) console.log(`删除 ${notes} 封超过保存期限、不属于任何意见的邮件文件（${mailDir}）。`);
+  }
 } finally {
   store.close();
 }

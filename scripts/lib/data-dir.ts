@@ -15,5 +15,7 @@ export const dataPaths = (env: NodeJS.ProcessEnv = process.env) => {
     store: join(root, 'store.sqlite'),
     /** Development key pair for sealing contact details when no bureau key is configured. */
     keys: join(root, 'keys'),
+    /** Mail to submitters as .eml files when no SMTP server is configured (mail/transport-fs.ts, eml-files-fs.ts). */
+    mail: join(root, 'mail'),
   };
 };

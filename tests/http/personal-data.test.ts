@@ -6,7 +6,7 @@
  * `npm run contact` on their own computer, through the staff API with their own token, and every read is logged.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devKeyFiles } from '../../scripts/lib/sealed-fs.ts';
@@ -41,8 +41,11 @@ const opinion = {
   publicConsent: false,
 };
 
-/** Every file under `dir`, with the clear values found in it (bytes, so SQLite's pages and WAL count too). */
-function clearValuesIn(dir: string): string[] {
+/**
+ * Every file under `dir`, with the clear values (by default the opinion's secrets) found in it (bytes, so SQLite's
+ * pages and WAL count too).
+ */
+function clearValuesIn(dir: string, values: Record<string, string> = secrets): string[] {
   const found: string[] = [];
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
@@ -50,7 +53,7 @@ function clearValuesIn(dir: string): string[] {
       if (statSync(path).isDirectory()) walk(path);
       else {
         const bytes = readFileSync(path);
-        for (const [what, value] of Object.entries(secrets)) if (bytes.includes(Buffer.from(value))) found.push(`${path}: ${what}`);
+        for (const [what, value] of Object.entries(values)) if (bytes.includes(Buffer.from(value))) found.push(`${path}: ${what}`);
       }
     }
   };
@@ -119,6 +122,38 @@ describe('personal data never leaves the bureau\'s server', () => {
     expect(refused.stderr).toContain('401');
     // Without a token the API refuses outright.
     expect((await fetch(`${local.url}/api/staff/records/${trackingCode}`)).status).toBe(401);
+  });
+});
+
+describe('mail written as .eml files (no SMTP server configured)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ SUBMIT_RATE_LIMIT: 'off' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('deletes the receipt file, which holds the address in clear, when staff erase the opinion\'s personal data', async () => {
+    const address = 'liujianguo@jysdsrmyy.example.cn';
+    const res = await postJson(server.url, { ...opinion, contact: address }, { 'idempotency-key': 'personal-data-eml-1' });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { trackingCode } = await res.json();
+    const mailDir = join(server.dataDir, 'mail');
+    const receipt = join(mailDir, `receipt-${trackingCode}.eml`);
+    for (const until = Date.now() + 15_000; !existsSync(receipt) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 200));
+    // The file is the mail as it would have gone out: the address in clear, for the bureau to send by hand.
+    expect(readFileSync(receipt, 'utf8'), server.output()).toContain(address);
+
+    const issued = spawnSync(process.execPath, ['scripts/staff-token.ts', 'add', '李会计'], { env: { ...process.env, DATA_DIR: server.dataDir }, encoding: 'utf8' });
+    const token = /drgs_[\w-]{43}/.exec(issued.stdout)?.[0];
+    expect(token, issued.stderr).toBeTruthy();
+    const erased = await fetch(`${server.url}/api/staff/records/${trackingCode}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect(erased.status, await erased.clone().text()).toBe(200);
+    expect(existsSync(receipt)).toBe(false);
+    expect(readdirSync(mailDir).filter((n) => n.includes(trackingCode))).toEqual([]);
+    // Nothing under DATA_DIR holds the address or the name in clear any more.
+    expect(clearValuesIn(server.dataDir, { address, name: secrets.name })).toEqual([]);
   });
 });
 

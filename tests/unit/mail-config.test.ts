@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mailConfigFromEnv } from '../../scripts/lib/mail/config.ts';
 
-const ctx = { dataDir: '/srv/drg/.data', bureauEmail: 'jydrgyjx@163.com', bureauName: '济源示范区医保局' };
+const ctx = { mailDir: '/srv/drg/.data/mail', bureauEmail: 'jydrgyjx@163.com', bureauName: '济源示范区医保局' };
 
 describe('mail settings from the environment', () => {
   it('nothing set: no mailbox, .eml files under DATA_DIR/mail, the published mailbox as sender', () => {

@@ -13,7 +13,6 @@
  * | `MAIL_FROM` | the bureau's sending address (default bureau.json `contact.email`) |
  * | `SMS_GATEWAY_URL`, `SMS_GATEWAY_TOKEN`, `SMS_GATEWAY_TEMPLATE` | SMS for mobile contacts (sms.ts) |
  */
-import { join } from 'node:path';
 import { mailboxOptionsFromUrl, type MailboxReaderOptions } from './imap-fs.ts';
 import type { MailAddress } from './outbound.ts';
 import type { HttpSmsGatewayOptions } from './sms.ts';
@@ -48,7 +47,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return Number(v);
 }
 
-export function mailConfigFromEnv(env: NodeJS.ProcessEnv, ctx: { dataDir: string; bureauEmail?: string; bureauName: string }): MailConfig {
+export function mailConfigFromEnv(env: NodeJS.ProcessEnv, ctx: { mailDir: string; bureauEmail?: string; bureauName: string }): MailConfig {
   const maxBytes = positiveInt(env, 'MAIL_MAX_BYTES', defaultMaxBytes);
   let imap: MailboxReaderOptions | null = null;
   if (env.MAIL_IMAP_URL?.trim()) {
@@ -83,7 +82,7 @@ export function mailConfigFromEnv(env: NodeJS.ProcessEnv, ctx: { dataDir: string
     pollSeconds: positiveInt(env, 'MAIL_POLL_SECONDS', 60),
     trustedAuthServIds: (env.MAIL_AUTHSERV_IDS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     smtpUrl,
-    mailDir: join(ctx.dataDir, 'mail'),
+    mailDir: ctx.mailDir,
     from: fromAddress ? { name: ctx.bureauName, address: fromAddress } : null,
     ownAddresses: [...own],
     sms,

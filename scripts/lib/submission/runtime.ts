@@ -44,11 +44,12 @@ import type { Store } from '../store/store.ts';
 import { createPersonalRecords, type PersonalRecords } from '../store/personal-records.ts';
 import { createStaffTokens, type StaffTokens } from '../store/staff-tokens.ts';
 import { createUsedFormTokens } from '../store/used-form-tokens.ts';
-import { purgePersonalData } from '../personal/retention.ts';
+import { addMonths, purgePersonalData } from '../personal/retention.ts';
 import { createClassifier } from '../classify/classifier.ts';
 import { dataPaths } from '../data-dir.ts';
 import { mailConfigFromEnv } from '../mail/config.ts';
 import { acceptedWrites, createCourier, defaultMailRetryPolicy, type Courier, type CourierDeps, type MailOrigin } from '../mail/courier.ts';
+import { erasingMailFiles, removeUnclaimedMailFiles } from '../mail/eml-files-fs.ts';
 import { createMailboxReader } from '../mail/imap-fs.ts';
 import type { MailIdentity } from '../mail/outbound.ts';
 import { pollMailbox as pollMailboxOnce } from '../mail/poller.ts';
@@ -191,7 +192,9 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
   const outbox = createOutbox(store);
   if (!local && !env.SUBMISSION_BOT_LOGIN) log('warn', '未设置 SUBMISSION_BOT_LOGIN（本服务器 GITHUB_TOKEN 所属账号）：分拣工作流会把网页提交的意见都标为“待核实”');
   const issueIndex = createIssueStatusIndex(store);
-  const records = createPersonalRecords(store);
+  const paths = dataPaths(env);
+  // Erasing a record also deletes its .eml files (no SMTP configured): they hold the address in clear text.
+  const records = erasingMailFiles(createPersonalRecords(store), paths.mail);
   const issueStatus = async (number: number): Promise<IssueStatus | null> => {
     if (local) {
       const issue = await local.getIssue(number);
@@ -202,7 +205,7 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
 
   // Writing back to submitters (issue 14): receipts and answers by mail (SMTP, or .eml files under DATA_DIR/mail
   // when no SMTP is configured) or SMS, through the store's outgoing queue; the dedicated mailbox read over IMAP.
-  const mail = mailConfigFromEnv(env, { dataDir: dataPaths(env).root, bureauEmail: bureau.contact.email, bureauName: bureau.name });
+  const mail = mailConfigFromEnv(env, { mailDir: paths.mail, bureauEmail: bureau.contact.email, bureauName: bureau.name });
   const crypt = createServerCrypt(secret);
   const identity: MailIdentity | null = mail.from ? { from: mail.from, siteUrl: bureau.siteUrl, bureau: { name: bureau.name, shortName: bureau.shortName, contact: bureau.contact } } : null;
   const courierDeps: CourierDeps = { crypt, secret, identity, sealingKey, channels: { mail: identity !== null, sms: mail.sms !== null } };
@@ -310,8 +313,11 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
     // Personal data past its retention period is erased a few times a day (also `npm run purge`).
     const purge = async () => {
       try {
-        const r = await purgePersonalData(records, { now: new Date(), months: bureau.personalDataRetentionMonths, dryRun: false, budget: 1000 });
+        const now = new Date();
+        const r = await purgePersonalData(records, { now, months: bureau.personalDataRetentionMonths, dryRun: false, budget: 1000 });
         if (r.erased) log('info', `已删除 ${r.erased} 条超过保存期限（办结后 ${bureau.personalDataRetentionMonths} 个月）的个人信息`);
+        const notes = await removeUnclaimedMailFiles(paths.mail, addMonths(now.toISOString(), -bureau.personalDataRetentionMonths));
+        if (notes) log('info', `已删除 ${notes} 封超过保存期限、不属于任何意见的邮件文件`);
       } catch (e) {
         log('warn', `删除到期个人信息失败：${(e as Error).message}`);
       }
