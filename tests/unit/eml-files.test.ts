@@ -1,19 +1,20 @@
 /**
  * The .eml files written when no SMTP server is configured hold a submitter's address in clear text: erasing the
- * opinion's personal data (on request or by the retention purge) deletes them, and mail that belongs to no opinion
- * goes once it is as old as the retention period (scripts/lib/mail/eml-files-fs.ts).
+ * opinion's personal data (on request or by the retention purge) deletes them; the purge sweeps what an erasure
+ * left behind, and mail that belongs to no opinion once it is as old as the retention period
+ * (scripts/lib/mail/eml-files-fs.ts).
  */
 import { existsSync, mkdtempSync, readdirSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadBureau } from '../../scripts/lib/bureau.ts';
-import { erasingMailFiles, removeUnclaimedMailFiles } from '../../scripts/lib/mail/eml-files-fs.ts';
+import { erasingMailFiles, sweepMailFiles } from '../../scripts/lib/mail/eml-files-fs.ts';
 import { composeInvalid, composeReceipt, composeReply, type MailIdentity } from '../../scripts/lib/mail/outbound.ts';
 import { createEmlWriter } from '../../scripts/lib/mail/transport-fs.ts';
 import { addMonths, purgePersonalData } from '../../scripts/lib/personal/retention.ts';
 import { generateSealingKeyPair, seal } from '../../scripts/lib/sealed.ts';
-import { createPersonalRecords, insertSubmissionRecord } from '../../scripts/lib/store/personal-records.ts';
+import { createPersonalRecords, insertSubmissionRecord, type PersonalRecords } from '../../scripts/lib/store/personal-records.ts';
 import { openStore, type Store } from '../../scripts/lib/store/store.ts';
 
 const bureau = loadBureau();
@@ -75,22 +76,26 @@ describe('.eml files go with the personal data', () => {
     expect(existsSync(join(mailDir, 'receipt-JY-2026-AB12CD.eml'))).toBe(true);
   });
 
-  it('deletes mail that belongs to no opinion once it is as old as the retention period, and only that', async () => {
-    const { mailDir } = await setup();
+  it('sweeps the files an erasure left behind, and mail that belongs to no opinion once as old as the retention period', async () => {
+    const { mailDir, store } = await setup();
     const now = new Date('2026-12-01T02:00:00Z');
+    const before = addMonths(now.toISOString(), -24);
+    // 7K3M9Q erased by something that did not delete its files (the store alone, as a failed delete leaves it).
+    const plain: PersonalRecords = createPersonalRecords(store, () => now);
+    await plain.erase({ trackingCode: 'JY-2026-7K3M9Q' }, 'request', { person: '李会计', tokenId: 1 });
+    const erased = (code: string) => !!plain.find({ trackingCode: code })?.erasedAt;
     const note = readdirSync(mailDir).find((n) => n.startsWith('invalid-'))!;
     const old = new Date('2024-11-01T00:00:00Z');
-    // A note and an opinion's receipt, both written 25 months ago: only the note goes (the receipt goes with its opinion).
+    // A note and a live opinion's receipt, both written 25 months ago: the note goes, the receipt goes with its opinion.
     utimesSync(join(mailDir, note), old, old);
     utimesSync(join(mailDir, 'receipt-JY-2026-AB12CD.eml'), old, old);
-    expect(await removeUnclaimedMailFiles(mailDir, addMonths(now.toISOString(), -24))).toBe(1);
-    const left = readdirSync(mailDir);
-    expect(left).not.toContain(note);
-    expect(left).toContain('receipt-JY-2026-AB12CD.eml');
-    // A recent note stays.
+    expect(await sweepMailFiles(mailDir, { before, erased })).toBe(3);
+    expect(readdirSync(mailDir).sort()).toEqual(['receipt-JY-2026-AB12CD.eml']);
+    // A recent note stays, and a second sweep has nothing to do.
     await createEmlWriter(mailDir).send(invalid('other@mail.example.cn'));
-    expect(await removeUnclaimedMailFiles(mailDir, addMonths(now.toISOString(), -24))).toBe(0);
+    expect(await sweepMailFiles(mailDir, { before, erased })).toBe(0);
+    expect(readdirSync(mailDir)).toHaveLength(2);
     // No mail folder at all (SMTP configured) is nothing to delete.
-    expect(await removeUnclaimedMailFiles(join(mailDir, 'none'), now)).toBe(0);
+    expect(await sweepMailFiles(join(mailDir, 'none'), { before: now, erased })).toBe(0);
   });
 });

@@ -2,9 +2,9 @@
  * The .eml files written when no SMTP server is configured (transport-fs.ts, DATA_DIR/mail) hold a submitter's
  * address and what was sent to them in clear text, outside the sealed store. So they go when the opinion's
  * personal data goes (《个人信息保护法》第四十七条: deleted once the purpose is served): erasing a record, at the
- * submitter's request or when the retention period ends, deletes the files of its tracking code, and the purge
- * deletes the files that belong to no opinion (answers to mail that could not be read) once they are as old as
- * the retention period.
+ * submitter's request or when the retention period ends, deletes the files of its tracking code; the purge also
+ * sweeps the files of erased opinions left behind (a failed delete) and the files that belong to no opinion
+ * (answers to mail that could not be read) once they are as old as the retention period.
  */
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,24 +22,31 @@ async function emlFiles(dir: string): Promise<string[]> {
   }
 }
 
+/** Deletes a file; false when it was already gone. */
+const removeFile = (path: string) =>
+  unlink(path).then(
+    () => true,
+    (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? false : Promise.reject(e)),
+  );
+
 /** Deletes the mail files of one opinion; returns how many. */
 export async function removeMailFilesOf(dir: string, trackingCode: string): Promise<number> {
-  const mine = (await emlFiles(dir)).filter((n) => codeInName.exec(n)?.[1] === trackingCode);
-  for (const n of mine) await unlink(join(dir, n)).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
-  return mine.length;
+  let removed = 0;
+  for (const n of await emlFiles(dir)) if (codeInName.exec(n)?.[1] === trackingCode && (await removeFile(join(dir, n)))) removed++;
+  return removed;
 }
 
-/** Deletes the mail files that name no tracking code and were last written before `before`; returns how many. */
-export async function removeUnclaimedMailFiles(dir: string, before: Date): Promise<number> {
+/**
+ * The purge's sweep: deletes the files of opinions whose personal data is erased (whatever stopped them going at
+ * the erasure), and the files that name no opinion once last written before `before`. Returns how many.
+ */
+export async function sweepMailFiles(dir: string, opts: { before: Date; erased: (trackingCode: string) => boolean }): Promise<number> {
   let removed = 0;
   for (const n of await emlFiles(dir)) {
-    if (codeInName.test(n)) continue;
+    const code = codeInName.exec(n)?.[1];
     const path = join(dir, n);
-    const written = await stat(path).then((s) => s.mtime, () => null);
-    if (written && written < before) {
-      await unlink(path).catch(() => {});
-      removed++;
-    }
+    const due = code ? opts.erased(code) : await stat(path).then((s) => s.mtime < opts.before, () => false);
+    if (due && (await removeFile(path))) removed++;
   }
   return removed;
 }

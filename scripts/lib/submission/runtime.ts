@@ -49,7 +49,7 @@ import { createClassifier } from '../classify/classifier.ts';
 import { dataPaths } from '../data-dir.ts';
 import { mailConfigFromEnv } from '../mail/config.ts';
 import { acceptedWrites, createCourier, defaultMailRetryPolicy, type Courier, type CourierDeps, type MailOrigin } from '../mail/courier.ts';
-import { erasingMailFiles, removeUnclaimedMailFiles } from '../mail/eml-files-fs.ts';
+import { erasingMailFiles, sweepMailFiles } from '../mail/eml-files-fs.ts';
 import { createMailboxReader } from '../mail/imap-fs.ts';
 import type { MailIdentity } from '../mail/outbound.ts';
 import { pollMailbox as pollMailboxOnce } from '../mail/poller.ts';
@@ -316,8 +316,8 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
         const now = new Date();
         const r = await purgePersonalData(records, { now, months: bureau.personalDataRetentionMonths, dryRun: false, budget: 1000 });
         if (r.erased) log('info', `已删除 ${r.erased} 条超过保存期限（办结后 ${bureau.personalDataRetentionMonths} 个月）的个人信息`);
-        const notes = await removeUnclaimedMailFiles(paths.mail, addMonths(now.toISOString(), -bureau.personalDataRetentionMonths));
-        if (notes) log('info', `已删除 ${notes} 封超过保存期限、不属于任何意见的邮件文件`);
+        const swept = await sweepMailFiles(paths.mail, { before: addMonths(now.toISOString(), -bureau.personalDataRetentionMonths), erased: (code) => !!records.find({ trackingCode: code })?.erasedAt });
+        if (swept) log('info', `已删除 ${swept} 个已删除个人信息的意见或超过保存期限的邮件文件（${paths.mail}）`);
       } catch (e) {
         log('warn', `删除到期个人信息失败：${(e as Error).message}`);
       }
