@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadBureau } from './lib/bureau.ts';
 import { dataPaths } from './lib/data-dir.ts';
 import { erasingMailFiles, sweepMailFiles } from './lib/mail/eml-files-fs.ts';
-import { addMonths, purgePersonalData } from './lib/personal/retention.ts';
+import { purgePersonalData } from './lib/personal/retention.ts';
 import { openDataStore } from './lib/store/data-store-fs.ts';
 import { createPersonalRecords, refText } from './lib/store/personal-records.ts';
 
@@ -23,7 +23,7 @@ try {
   for (const d of r.due) console.log(`${dryRun ? '[dry-run] 将删除' : '已删除'} ${refText(d.ref)}（办结于 ${d.closedAt}，保存期限至 ${d.dueAt}）`);
   console.log(`${r.due.length} 条已超过办结后 ${months} 个月的保存期限；${dryRun ? '未删除（--dry-run）' : `删除 ${r.erased} 条`}${r.leftForNextRun ? `，${r.leftForNextRun} 条留待下次` : ''}。`);
   if (!dryRun) {
-    const swept = await sweepMailFiles(mailDir, { before: addMonths(now.toISOString(), -months), erased: (code) => !!records.find({ trackingCode: code })?.erasedAt });
+    const swept = await sweepMailFiles(mailDir, records, { now, months });
     if (swept) console.log(`删除 ${swept} 个已删除个人信息的意见或超过保存期限的邮件文件（${mailDir}）。`);
   }
 } finally {

@@ -12,7 +12,7 @@ import { loadBureau } from '../../scripts/lib/bureau.ts';
 import { erasingMailFiles, sweepMailFiles } from '../../scripts/lib/mail/eml-files-fs.ts';
 import { composeInvalid, composeReceipt, composeReply, type MailIdentity } from '../../scripts/lib/mail/outbound.ts';
 import { createEmlWriter } from '../../scripts/lib/mail/transport-fs.ts';
-import { addMonths, purgePersonalData } from '../../scripts/lib/personal/retention.ts';
+import { purgePersonalData } from '../../scripts/lib/personal/retention.ts';
 import { generateSealingKeyPair, seal } from '../../scripts/lib/sealed.ts';
 import { createPersonalRecords, insertSubmissionRecord, type PersonalRecords } from '../../scripts/lib/store/personal-records.ts';
 import { openStore, type Store } from '../../scripts/lib/store/store.ts';
@@ -79,23 +79,21 @@ describe('.eml files go with the personal data', () => {
   it('sweeps the files an erasure left behind, and mail that belongs to no opinion once as old as the retention period', async () => {
     const { mailDir, store } = await setup();
     const now = new Date('2026-12-01T02:00:00Z');
-    const before = addMonths(now.toISOString(), -24);
     // 7K3M9Q erased by something that did not delete its files (the store alone, as a failed delete leaves it).
     const plain: PersonalRecords = createPersonalRecords(store, () => now);
     await plain.erase({ trackingCode: 'JY-2026-7K3M9Q' }, 'request', { person: '李会计', tokenId: 1 });
-    const erased = (code: string) => !!plain.find({ trackingCode: code })?.erasedAt;
     const note = readdirSync(mailDir).find((n) => n.startsWith('invalid-'))!;
     const old = new Date('2024-11-01T00:00:00Z');
     // A note and a live opinion's receipt, both written 25 months ago: the note goes, the receipt goes with its opinion.
     utimesSync(join(mailDir, note), old, old);
     utimesSync(join(mailDir, 'receipt-JY-2026-AB12CD.eml'), old, old);
-    expect(await sweepMailFiles(mailDir, { before, erased })).toBe(3);
+    expect(await sweepMailFiles(mailDir, plain, { now, months: 24 })).toBe(3);
     expect(readdirSync(mailDir).sort()).toEqual(['receipt-JY-2026-AB12CD.eml']);
     // A recent note stays, and a second sweep has nothing to do.
     await createEmlWriter(mailDir).send(invalid('other@mail.example.cn'));
-    expect(await sweepMailFiles(mailDir, { before, erased })).toBe(0);
+    expect(await sweepMailFiles(mailDir, plain, { now, months: 24 })).toBe(0);
     expect(readdirSync(mailDir)).toHaveLength(2);
     // No mail folder at all (SMTP configured) is nothing to delete.
-    expect(await sweepMailFiles(join(mailDir, 'none'), { before: now, erased })).toBe(0);
+    expect(await sweepMailFiles(join(mailDir, 'none'), plain, { now, months: 0 })).toBe(0);
   });
 });

@@ -8,6 +8,7 @@
  */
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { addMonths } from '../personal/retention.ts';
 import type { PersonalRecords } from '../store/personal-records.ts';
 
 /** A tracking code as emlFileName writes it into a file name (the code's own characters survive unchanged). */
@@ -38,14 +39,15 @@ export async function removeMailFilesOf(dir: string, trackingCode: string): Prom
 
 /**
  * The purge's sweep: deletes the files of opinions whose personal data is erased (whatever stopped them going at
- * the erasure), and the files that name no opinion once last written before `before`. Returns how many.
+ * the erasure), and the files that name no opinion once last written `months` before `now`. Returns how many.
  */
-export async function sweepMailFiles(dir: string, opts: { before: Date; erased: (trackingCode: string) => boolean }): Promise<number> {
+export async function sweepMailFiles(dir: string, records: Pick<PersonalRecords, 'find'>, opts: { now: Date; months: number }): Promise<number> {
+  const before = addMonths(opts.now.toISOString(), -opts.months);
   let removed = 0;
   for (const n of await emlFiles(dir)) {
     const code = codeInName.exec(n)?.[1];
     const path = join(dir, n);
-    const due = code ? opts.erased(code) : await stat(path).then((s) => s.mtime < opts.before, () => false);
+    const due = code ? !!records.find({ trackingCode: code })?.erasedAt : await stat(path).then((s) => s.mtime < before, () => false);
     if (due && (await removeFile(path))) removed++;
   }
   return removed;

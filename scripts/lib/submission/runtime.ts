@@ -44,7 +44,7 @@ import type { Store } from '../store/store.ts';
 import { createPersonalRecords, type PersonalRecords } from '../store/personal-records.ts';
 import { createStaffTokens, type StaffTokens } from '../store/staff-tokens.ts';
 import { createUsedFormTokens } from '../store/used-form-tokens.ts';
-import { addMonths, purgePersonalData } from '../personal/retention.ts';
+import { purgePersonalData } from '../personal/retention.ts';
 import { createClassifier } from '../classify/classifier.ts';
 import { dataPaths } from '../data-dir.ts';
 import { mailConfigFromEnv } from '../mail/config.ts';
@@ -316,7 +316,7 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
         const now = new Date();
         const r = await purgePersonalData(records, { now, months: bureau.personalDataRetentionMonths, dryRun: false, budget: 1000 });
         if (r.erased) log('info', `已删除 ${r.erased} 条超过保存期限（办结后 ${bureau.personalDataRetentionMonths} 个月）的个人信息`);
-        const swept = await sweepMailFiles(paths.mail, { before: addMonths(now.toISOString(), -bureau.personalDataRetentionMonths), erased: (code) => !!records.find({ trackingCode: code })?.erasedAt });
+        const swept = await sweepMailFiles(paths.mail, records, { now, months: bureau.personalDataRetentionMonths });
         if (swept) log('info', `已删除 ${swept} 个已删除个人信息的意见或超过保存期限的邮件文件（${paths.mail}）`);
       } catch (e) {
         log('warn', `删除到期个人信息失败：${(e as Error).message}`);
