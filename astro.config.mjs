@@ -4,7 +4,7 @@ import node from '@astrojs/node';
 import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
 import { readFileSync } from 'node:fs';
-import { announcementIndexPlugin } from './scripts/lib/announcement-index-fs.ts';
+import { announcementIndexIntegration } from './scripts/lib/announcement-index-fs.ts';
 import { contentDir } from './scripts/lib/content-dir.ts';
 
 const bureau = JSON.parse(readFileSync(new URL('./content/settings/bureau.json', import.meta.url), 'utf8'));
@@ -23,7 +23,9 @@ export default defineConfig({
   // writing it answered 15% more /track look-ups than streaming its chunks (1,624 against 1,417/s, three
   // alternating 10 s runs of 20 connections each, issue 11).
   adapter: node({ mode: 'middleware', experimentalDisableStreaming: true }),
-  integrations: [mdx(), sitemap({ filter: (page) => !/\/(submit|track|api)\b/.test(page) })],
+  // The server's objection titles come from announcementIndexIntegration's file, never from astro:content (which
+  // would bundle every reply into the server: scripts/lib/announcement-index.ts).
+  integrations: [mdx(), sitemap({ filter: (page) => !/\/(submit|track|api)\b/.test(page) }), announcementIndexIntegration(contentDir())],
   trailingSlash: 'ignore',
   // concurrency: pages await content rendering and file writes; rendering 4 at a time keeps the CPU busy
   // (5,000 replies: 20-22 s instead of 23-31 s at 1, npm run bench:build on 2 cores).
@@ -31,7 +33,4 @@ export default defineConfig({
   security: { checkOrigin: false },
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
   devToolbar: { enabled: false },
-  // The on-demand pages read announcement titles from this small module, never from astro:content (which would
-  // bundle every reply into the server: scripts/lib/announcement-index.ts).
-  vite: { plugins: [announcementIndexPlugin(contentDir())] },
 });

@@ -6,7 +6,7 @@
  */
 import { defineMiddleware } from 'astro:middleware';
 import { securityHeaders } from '../scripts/lib/http/security-headers.ts';
-import { submissionRuntime } from './components/form/server.ts';
+import { serverDeps } from './components/form/server.ts';
 
 const onSubmitPage = (pathname: string) => pathname === '/submit' || pathname === '/submit/';
 
@@ -14,7 +14,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   if (context.isPrerendered) return next();
   const response = await next();
   const { pathname } = context.url;
-  const captchaScriptUrl = onSubmitPage(pathname) ? submissionRuntime().captcha?.widget?.scriptUrl : undefined;
+  const captchaScriptUrl = onSubmitPage(pathname) ? serverDeps(context.locals).runtime.captcha?.widget?.scriptUrl : undefined;
   const headers = securityHeaders(pathname, { captchaScriptUrl });
   try {
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:submit [-- --duration 10 --connections 20 --build]`: accepted submissions per second through the
- * real built server (Node adapter, local tracker, the SQLite store with fsync, sealing and rendering on the server's
- * worker threads as configured: SUBMIT_WORKERS, default one fewer than the cores), side by side with
+ * real built server (scripts/serve.ts answering the API in front of Astro, local tracker, the SQLite store with
+ * fsync and its checkpoints on a worker thread, sealing and rendering on the server's worker threads as configured:
+ * SUBMIT_WORKERS, default one fewer than the cores), side by side with
  * a bare node:http server answering 201 and with Astro's own empty route on the same server, all driven by
  * autocannon. Every request carries a unique idempotency key, so every 2xx is a new opinion written to the store
  * and the tracker. Afterwards the store is counted: accepted answers must equal issues (no loss, no duplicates).

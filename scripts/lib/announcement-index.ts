@@ -1,7 +1,7 @@
 /**
  * What the on-demand pages and the calendar check need to know about announcements: id, title, type, period and
  * publish day, for the objection form ("对《…》提出异议申诉", issue 5) and `npm run calendar:check`. Built from the announcement files at build time into a
- * virtual module (announcement-index-fs.ts, astro.config.mjs) instead of reading the content collection at
+ * file beside the server build (announcement-index-fs.ts, astro.config.mjs) instead of reading the content collection at
  * request time: a server route that touches `astro:content` bundles the whole data store into the server,
  * which with 10,000 replies was a 64 MB module and ~7 s of every build (npm run bench:build).
  */

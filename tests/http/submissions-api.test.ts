@@ -101,6 +101,21 @@ describe('POST /api/submissions', () => {
     }
   });
 
+  it('405 for other methods, with Allow and the security headers; a trailing slash or a query is the same API', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await fetch(`${server.url}/api/submissions`, { method });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect((await res.json()).errors[0].message).toBe('请用 POST 提交意见');
+    }
+    for (const path of ['/api/submissions/', '/api/submissions?from=app']) {
+      const direct = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `api-path-${path.length}-x` }, body: JSON.stringify(validSubmission(32 + path.length)) });
+      expect(direct.status, path).toBe(201);
+      expect(direct.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+  });
+
   it('403: a foreign Origin (or a cross-site browser fetch); same origin is fine', async () => {
     expect((await postJson(server.url, validSubmission(10), { origin: 'https://evil.example' })).status).toBe(403);
     expect((await postJson(server.url, validSubmission(10), { 'sec-fetch-site': 'cross-site' })).status).toBe(403);

@@ -4,9 +4,9 @@
  * import of the file stores an existing DATA_DIR holds.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDataStore } from '../../scripts/lib/store/data-store-fs.ts';
@@ -100,6 +100,50 @@ describe('writes', () => {
     await expect(Promise.all([...batch, late])).resolves.toHaveLength(4);
     const reopened = open(file);
     expect((reopened.db.prepare("SELECT key FROM meta WHERE value = 'v' ORDER BY key").all() as { key: string }[]).map((r) => r.key)).toEqual(['a', 'b', 'c', 'd', 'first']);
+  });
+
+  it('with a checkpoint worker, commits reach the database file and the WAL starts over instead of growing', async () => {
+    const dir = tmp();
+    const file = join(dir, 'store.sqlite');
+    const store = open(file, { checkpointWorker: resolve('scripts/lib/store/checkpoint-worker.ts') });
+    // This connection no longer checkpoints inside its commits.
+    expect(store.db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 0 });
+    // 24 MB in 6,000 writes of 4 KB, a batch per turn with short pauses, as a server under a flood sees them.
+    const blob = 'x'.repeat(4096);
+    for (let b = 0; b < 300; b++) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => store.write((w) => w.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(`k${b}-${i}`, blob))));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    // The WAL restarted along the way: it never held all 24 MB (SQLite alone keeps it near 4 MB).
+    expect(statSync(`${file}-wal`).size).toBeLessThan(16 * 1024 * 1024);
+    // Within a few idle checkpoints every page is in the database file itself: a copy of that file alone, without
+    // the WAL, has every row.
+    const copy = join(dir, 'copy.sqlite');
+    const rowsInCopy = () => {
+      copyFileSync(file, copy);
+      const db = new DatabaseSync(copy, { readOnly: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM meta WHERE key LIKE 'k%'").get() as { n: number }).n;
+      } catch {
+        return -1; // copied in the middle of a checkpoint: look again
+      } finally {
+        db.close();
+      }
+    };
+    const until = Date.now() + 10_000;
+    while (rowsInCopy() < 6000 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(rowsInCopy()).toBe(6000);
+  });
+
+  it('hands the checkpoint back to SQLite when the checkpoint worker cannot run', async () => {
+    const logged: string[] = [];
+    const store = open(join(tmp(), 'store.sqlite'), { checkpointWorker: join(tmp(), 'missing-worker.ts'), log: (m) => logged.push(m) });
+    const until = Date.now() + 10_000;
+    while (!logged.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(logged[0]).toContain('后台检查点线程停止');
+    expect(store.db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 1000 });
+    await store.write((w) => w.prepare("INSERT INTO meta (key, value) VALUES ('after', 'yes')").run());
+    expect(store.db.prepare("SELECT value FROM meta WHERE key = 'after'").get()).toEqual({ value: 'yes' });
   });
 
   it('loses no update when a staff command and triage write the same issue at once', async () => {

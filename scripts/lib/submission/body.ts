@@ -11,6 +11,18 @@
  * it all would let anyone make the server download without limit.
  */
 
+/**
+ * What the body readers and the post handlers read of a request. A web Request is one (the Astro pages); so is the
+ * server's own view of a Node request (scripts/lib/http/submissions-api.ts), which skips building a web Request
+ * and adapting the socket into a web stream for every API post.
+ */
+export interface PostRequest {
+  url: string;
+  headers: { get(name: string): string | null; has(name: string): boolean };
+  /** The body as it arrives, chunk by chunk (a web ReadableStream or a Node stream). */
+  body: AsyncIterable<Uint8Array> | null;
+}
+
 export type BodyRead =
   | { ok: true; bytes: Uint8Array }
   | { ok: false; reason: 'too-large' | 'aborted'; /** The rest of the body was not read: answer with `Connection: close`. */ close: boolean };
@@ -26,27 +38,27 @@ export function drainLimit(limit: number): number {
 
 /**
  * Reads and discards what is left of a body, at most `bound` bytes in all (counting `already`). True when the body
- * ended within the bound; false when it went on (the caller answers with `Connection: close`) or broke off.
+ * ended within the bound; false when it went on (the caller answers with `Connection: close`) or broke off. What
+ * is left beyond the bound is not read, and the stream is not cancelled: the answer goes out first, then the
+ * connection closes.
  */
-export async function discardBody(request: Request, bound: number, already = 0, reader?: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
-  if (!request.body && !reader) return true;
-  const r = reader ?? request.body!.getReader();
+export async function discardBody(request: PostRequest, bound: number, already = 0, chunks?: AsyncIterator<Uint8Array>): Promise<boolean> {
+  if (!request.body && !chunks) return true;
+  const it = chunks ?? request.body![Symbol.asyncIterator]();
   let seen = already;
   try {
     for (;;) {
       if (seen > bound) return false;
-      const { done, value } = await r.read();
+      const { done, value } = await it.next();
       if (done) return true;
       seen += value.byteLength;
     }
   } catch {
     return false;
-  } finally {
-    r.releaseLock();
   }
 }
 
-export async function readBodyCapped(request: Request, limit: number): Promise<BodyRead> {
+export async function readBodyCapped(request: PostRequest, limit: number): Promise<BodyRead> {
   const bound = drainLimit(limit);
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
@@ -55,16 +67,16 @@ export async function readBodyCapped(request: Request, limit: number): Promise<B
     return { ok: false, reason: 'too-large', close: !drained };
   }
   if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
-  const reader = request.body.getReader();
+  const it = request.body[Symbol.asyncIterator]();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await it.next();
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
-        const drained = await discardBody(request, bound, size, reader);
+        const drained = await discardBody(request, bound, size, it);
         return { ok: false, reason: 'too-large', close: !drained };
       }
       chunks.push(value);

@@ -6,7 +6,7 @@
  */
 import type { FieldError } from '../../../schemas/submission.ts';
 import { parseSubmission } from '../../../schemas/submission.ts';
-import { discardBody, drainLimit, readBodyCapped } from './body.ts';
+import { discardBody, drainLimit, readBodyCapped, type PostRequest } from './body.ts';
 import { checkFormToken, formTokenId } from './form-token.ts';
 import { flatValues, nestValues, transportFields } from './form-data.ts';
 import type { OneTimeTokens } from './one-time-tokens.ts';
@@ -69,7 +69,7 @@ const KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
  * (proxy-addr). An entry that is not an IP address (`unknown`) cannot be limited on its own: the socket address
  * (our proxy) stands for it. With 0 hops, X-Forwarded-For is ignored.
  */
-export function clientAddressOf(request: Request, socketAddress: string | undefined, trustedHops: number): string {
+export function clientAddressOf(request: PostRequest, socketAddress: string | undefined, trustedHops: number): string {
   const socket = socketAddress ? (normaliseIp(socketAddress) ?? socketAddress) : 'unknown';
   const hops = Math.max(0, Math.floor(trustedHops));
   if (hops === 0) return socket;
@@ -85,7 +85,7 @@ export function clientAddressOf(request: Request, socketAddress: string | undefi
  * Who a request counts against in the rate limits: the client address (clientAddressOf), by its /64 for IPv6
  * (rate-limit.ts rateLimitKey).
  */
-export function clientIp(request: Request, socketAddress: string | undefined, trustedHops: number): string {
+export function clientIp(request: PostRequest, socketAddress: string | undefined, trustedHops: number): string {
   const address = clientAddressOf(request, socketAddress, trustedHops);
   return rateLimitKey(address) ?? address;
 }
@@ -95,7 +95,7 @@ export function clientIp(request: Request, socketAddress: string | undefined, tr
  * proxy does not matter) or an allowed origin; without Origin, a browser's `Sec-Fetch-Site: cross-site` refuses.
  * Clients that send neither (curl, servers) are allowed: the API is public.
  */
-export function originAllowed(request: Request, allowedOrigins: string[]): boolean {
+export function originAllowed(request: PostRequest, allowedOrigins: string[]): boolean {
   const origin = request.headers.get('origin');
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? new URL(request.url).host;
   if (origin) {
@@ -118,9 +118,9 @@ async function formPairs(bytes: Uint8Array, contentType: string): Promise<[strin
   return [...new URLSearchParams(new TextDecoder().decode(bytes))];
 }
 
-const mediaType = (request: Request) => (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+const mediaType = (request: PostRequest) => (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
 
-export async function handleSubmissionPost(request: Request, ctx: PostContext): Promise<HandledPost> {
+export async function handleSubmissionPost(request: PostRequest, ctx: PostContext): Promise<HandledPost> {
   const { runtime } = ctx;
   const { config } = runtime;
   const now = ctx.now ?? Date.now;

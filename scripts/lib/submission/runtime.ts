@@ -1,9 +1,9 @@
 /**
  * Composition root of the submission side: reads the environment once per process and wires the service to the
  * bureau settings, work calendar, code list, the store (outbox, local tracker, /track index, form tokens), the
- * tracker (GitHub or local), keys, limits and CAPTCHA; starts the background retry and sync loops. The server's
- * pages and endpoints get everything from site/components/form/server.ts, which creates one runtime; scripts
- * create their own. Nothing else reads env.
+ * tracker (GitHub or local), keys, limits and CAPTCHA; starts the background retry and sync loops. The server
+ * creates one at start (scripts/serve.ts through scripts/lib/http/server-deps.ts) and hands it to its pages and
+ * endpoints; scripts create their own. Nothing else reads env.
  *
  * Environment (README, 提交意见):
  *   DATA_DIR                   state folder (store.sqlite, dev keys); default .data
@@ -39,6 +39,7 @@ import type { CodeList } from '../code-list.ts';
 import { loadCodeList } from '../code-list-fs.ts';
 import { loadSealingKey } from '../sealed-fs.ts';
 import { openDataStore } from '../store/data-store-fs.ts';
+import { createServerLog } from './server-log.ts';
 import { createIssueStatusIndex, syncIssueStatus, type IssueStatus, type IssueStatusIndex } from '../store/issue-status.ts';
 import type { Store } from '../store/store.ts';
 import { createPersonalRecords, type PersonalRecords } from '../store/personal-records.ts';
@@ -172,12 +173,17 @@ export interface RuntimeOptions {
   triage?: TriageOne;
   /** Run the retry loop (the server does; one-shot scripts do not). */
   retryLoop?: boolean;
+  /**
+   * Checkpoint the store on a worker thread instead of inside commits (store.ts): for the long-running server.
+   * Default: as retryLoop.
+   */
+  checkpointWorker?: boolean;
   log?: (level: LogLevel, message: string) => void;
 }
 
 export function createSubmissionRuntime(options: RuntimeOptions = {}): SubmissionRuntime {
   const env = options.env ?? process.env;
-  const log = options.log ?? ((level: LogLevel, m: string) => console[level === 'info' ? 'log' : level](`[submit] ${m}`));
+  const log = options.log ?? createServerLog();
   const bureau = loadBureau();
   const calendar = loadWorkCalendar();
   const codeList = loadCodeList(env);
@@ -185,7 +191,9 @@ export function createSubmissionRuntime(options: RuntimeOptions = {}): Submissio
   const secret = loadServerSecret(env);
   const sealingKey = loadSealingKey(env, (m) => log('warn', m));
   const kind = trackerKind(env);
-  const store = openDataStore(env, { fsync: config.fsync }, (m) => log('info', m));
+  // The worker file, like prepare-worker.ts below, is found from the working directory.
+  const checkpointWorker = (options.checkpointWorker ?? options.retryLoop ?? true) ? resolve('scripts/lib/store/checkpoint-worker.ts') : undefined;
+  const store = openDataStore(env, { fsync: config.fsync, checkpointWorker, log: (m) => log('warn', m) }, (m) => log('info', m));
   const local = kind === 'local' ? createLocalTracker({ store, actor: 'feedback-bot' }) : null;
   let trackerPromise: Promise<TrackerPort> | undefined;
   const tracker = () => (trackerPromise ??= local ? Promise.resolve(local) : createTrackerFromEnv(env, 'feedback-bot'));

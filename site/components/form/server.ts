@@ -1,28 +1,11 @@
 /**
- * The server's composition root: the one submission runtime of this process (created on first use, wired with
- * in-process triage for the local tracker) and announcement titles for objections, from the build-time
- * announcement index (not `astro:content`: see scripts/lib/announcement-index.ts). Server-only; every page and
- * endpoint takes its dependencies from here.
+ * The server's dependencies for an on-demand page or endpoint: built once by the composition root
+ * (scripts/serve.ts, scripts/lib/http/server-deps.ts) and passed in as `locals.server`. Server-only.
  */
-import announcementIndex from 'virtual:drg/announcement-index';
-import { publishedAnnouncementTitle } from '../../../scripts/lib/announcement-index.ts';
-import { chinaToday } from '../../../scripts/lib/dates.ts';
-import { createSubmissionRuntime, type SubmissionRuntime } from '../../../scripts/lib/submission/runtime.ts';
-import { botLoginsFromEnv } from '../../../scripts/lib/triage/cli.ts';
-// One corpus for the process: each triage then reads only the issues changed since the last one (issue 13).
-import { createSimilarCorpus, type SimilarCorpus } from '../../../scripts/lib/similar/corpus.ts';
-import { triageIssue } from '../../../scripts/lib/triage/run.ts';
+import type { ServerDeps } from '../../../scripts/lib/http/server-deps.ts';
 
-let runtime: SubmissionRuntime | undefined;
-let similar: SimilarCorpus | undefined;
-
-export function submissionRuntime(): SubmissionRuntime {
-  return (runtime ??= createSubmissionRuntime({
-    triage: (port, n, ctx) => triageIssue(port, n, { ...ctx, now: new Date(), dryRun: false, budget: 50, bots: botLoginsFromEnv(), similar: (similar ??= createSimilarCorpus({ bureau: ctx.bureau })) }),
-  }));
-}
-
-/** The title of a published announcement (`announcements/<id>`), or undefined. */
-export async function announcementTitle(ref: string): Promise<string | undefined> {
-  return publishedAnnouncementTitle(announcementIndex, ref, chinaToday());
+export function serverDeps(locals: App.Locals): ServerDeps {
+  // `astro dev` runs the pages without our server, so without its store, keys and tracker.
+  if (!locals.server) throw new Error('在线页面（/submit、/track、/api/*）需要本站服务器：请用 npm start 或 npm run serve 运行，不要用 astro dev');
+  return locals.server;
 }

@@ -6,7 +6,7 @@
  * Only the issue's number, state, labels and update time are read; the payload is data, never authority.
  */
 import type { APIRoute } from 'astro';
-import { submissionRuntime } from '../../components/form/server.ts';
+import { serverDeps } from '../../components/form/server.ts';
 import { issueStatusFromWebhook, verifyWebhook } from '../../../scripts/lib/tracker/webhook.ts';
 
 export const prerender = false;
@@ -14,8 +14,8 @@ export const prerender = false;
 const json = (status: number, data: unknown) =>
   new Response(JSON.stringify(data), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
 
-export const POST: APIRoute = async ({ request }) => {
-  const runtime = submissionRuntime();
+export const POST: APIRoute = async ({ request, locals }) => {
+  const { runtime } = serverDeps(locals);
   const secret = runtime.config.webhookSecret;
   if (!secret) return json(404, { error: '本服务器未配置 GITHUB_WEBHOOK_SECRET' });
   const body = await request.text();
