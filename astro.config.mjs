@@ -6,6 +6,7 @@ import sitemap from '@astrojs/sitemap';
 import { readFileSync } from 'node:fs';
 import { announcementIndexIntegration } from './scripts/lib/announcement-index-fs.ts';
 import { contentDir } from './scripts/lib/content-dir.ts';
+import { devServerIntegration } from './scripts/lib/http/dev-server-integration.ts';
 
 const bureau = JSON.parse(readFileSync(new URL('./content/settings/bureau.json', import.meta.url), 'utf8'));
 
@@ -24,8 +25,9 @@ export default defineConfig({
   // alternating 10 s runs of 20 connections each, issue 11).
   adapter: node({ mode: 'middleware', experimentalDisableStreaming: true }),
   // The server's objection titles come from announcementIndexIntegration's file, never from astro:content (which
-  // would bundle every reply into the server: scripts/lib/announcement-index.ts).
-  integrations: [mdx(), sitemap({ filter: (page) => !/\/(submit|track|api)\b/.test(page) }), announcementIndexIntegration(contentDir())],
+  // would bundle every reply into the server: scripts/lib/announcement-index.ts). devServerIntegration gives
+  // `astro dev` the same server dependencies that scripts/serve.ts gives the built server.
+  integrations: [mdx(), sitemap({ filter: (page) => !/\/(submit|track|api)\b/.test(page) }), announcementIndexIntegration(contentDir()), devServerIntegration(contentDir())],
   trailingSlash: 'ignore',
   // concurrency: pages await content rendering and file writes; rendering 4 at a time keeps the CPU busy
   // (5,000 replies: 20-22 s instead of 23-31 s at 1, npm run bench:build on 2 cores).

@@ -5,7 +5,8 @@
 import type { ServerDeps } from '../../../scripts/lib/http/server-deps.ts';
 
 export function serverDeps(locals: App.Locals): ServerDeps {
-  // `astro dev` runs the pages without our server, so without its store, keys and tracker.
-  if (!locals.server) throw new Error('在线页面（/submit、/track、/api/*）需要本站服务器：请用 npm start 或 npm run serve 运行，不要用 astro dev');
+  // Only a server that went without the composition root (an Astro that no longer passes the dev server's locals:
+  // scripts/lib/http/dev-server-integration.ts) gets here.
+  if (!locals.server) throw new Error('在线页面（/submit、/track、/api/*）没有得到服务器的依赖：请用 npm start 或 npm run serve 运行');
   return locals.server;
 }
