@@ -39,7 +39,7 @@ if (problems.length) {
 }
 process.env.HOST ??= 'localhost';
 process.env.PORT ??= '4321';
-type AstroHandler = (req: IncomingMessage, res: ServerResponse, next: () => void, locals: App.Locals) => Promise<void>;
+type AstroHandler = (req: IncomingMessage, res: ServerResponse, next: () => void, locals: { server: ServerDeps }) => Promise<void>;
 const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
 const files = createStaticFiles(resolve(out, 'client'));
 const tls = process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH

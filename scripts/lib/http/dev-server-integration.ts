@@ -28,7 +28,7 @@ export function devServerIntegration(contentDir: string): AstroIntegration {
         const api = createSubmissionsApi(started, { secure: false });
         server.middlewares.use((req, res, next) => {
           if (isSubmissionsApi(req.url)) return void api(req, res);
-          Reflect.set(req, localsKey, { server: started } satisfies App.Locals);
+          Reflect.set(req, localsKey, { server: started });
           next();
         });
       },
