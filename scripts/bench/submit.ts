@@ -7,7 +7,8 @@
  * autocannon. Every request carries a unique idempotency key, so every 2xx is a new opinion written to the store
  * and the tracker. Afterwards the store is counted: accepted answers must equal issues (no loss, no duplicates).
  * Then /track: 200 concurrent look-ups of made-up codes against a server whose tracker is the GitHub stand-in,
- * counting the requests that reach the stand-in (issue 11: none may).
+ * counting the requests that reach the stand-in (issue 11: none may), beside Astro's empty route and a bare node:http
+ * server at the same 200 connections.
  *
  * `--rounds 3`: the empty route and the submissions are measured alternately this many times; the round with the
  * median ratio is the one reported.
@@ -148,7 +149,10 @@ async function trackBench() {
     // The same 200 connections on Astro's empty route of the same server: what any on-demand page can do at best.
     const floor = await autocannon({ url: `http://127.0.0.1:${port}/api/health`, connections: 200, duration: seconds });
     const emptyRoute = { perSecond: floor.requests.average as number, p99: floor.latency.p99 as number };
-    return { ...crowd, moderate, emptyRoute, trackerRequests };
+    // And a bare node:http server doing no work at all, at the same 200 connections: the p99 no page can beat here.
+    const nothing = await autocannon({ url: `http://127.0.0.1:${barePort}/`, connections: 200, duration: seconds });
+    const bareServer = { perSecond: nothing.requests.average as number, p99: nothing.latency.p99 as number };
+    return { ...crowd, moderate, emptyRoute, bareServer, trackerRequests };
   } finally {
     server.kill();
     await standIn.close();
@@ -200,6 +204,7 @@ try {
   console.log(`\n/track 查询压测（GitHub 替身，200 个并发连接，查询不存在的查询码 ${trackRun.requests} 次）`);
   console.log(`  ${trackRun.perSecond.toFixed(0)} /s   p50 ${trackRun.p50} ms   p99 ${trackRun.p99} ms   到达跟踪系统的请求 ${trackRun.trackerRequests} 个（两轮合计）`);
   console.log(`  同一服务器的 Astro 空路由，200 个并发连接：${trackRun.emptyRoute.perSecond.toFixed(0)} /s   p99 ${trackRun.emptyRoute.p99} ms（任何按需页面在此并发下的下限）`);
+  console.log(`  裸 node:http（不做任何处理），200 个并发连接：${trackRun.bareServer.perSecond.toFixed(0)} /s   p99 ${trackRun.bareServer.p99} ms（本机在此并发下的下限）`);
   console.log(`  ${connections} 个并发连接：${trackRun.moderate.perSecond.toFixed(0)} /s   p50 ${trackRun.moderate.p50} ms   p99 ${trackRun.moderate.p99} ms；200 个连接时 p99 <= 50 ms 需要每秒 ${Math.round(200 / 0.05)} 次以上（Little 定律：平均等待 = 连接数 / 速率）`);
   const lossless = consistent && measured.every((m) => m.site.errors === 0 && m.site.non2xx === 0);
   const checks = [
